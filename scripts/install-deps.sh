@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Hotline needs to build, run and test.
+# Idempotent: installs only what is missing; safe to run on every `make`.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libsofia-sip-ua-dev libspandsp-dev libsndfile1-dev libsoxr-dev
+  libespeak-ng-dev espeak-ng-data libsqlite3-dev sqlite3
+  libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  sip-tester baresip sox python3
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,105 @@
+// media/media_engine.h: the RTP media engine. A few media threads (not one per call) each
+// own a set of sessions and their UDP sockets; every 20 ms one tick per thread reads what
+// arrived, runs players/recorders/bridges, and sends. The control thread drives sessions only
+// through this class's methods, which post commands to the owning media thread; media
+// threads report back through the EventSink (called on a media thread: it must only post).
+//
+// A session is one RTP endpoint (one call leg). Its audio source is, at any time, one of:
+// silence, a player (prompt or tone, optionally looped), its bridge peer, or itself (echo).
+// Received audio feeds: the bridge peer, the recorder, and DTMF detection.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "media/audio.h"
+
+namespace hotline::media {
+
+using SessionId = uint64_t;
+
+struct MediaOptions {
+  std::string listen_ip = "127.0.0.1";
+  uint16_t port_low = 20000;  // even ports only are handed out (RTP), odd left for RTCP
+  uint16_t port_high = 29999;
+  int threads = 1;
+  int rtp_timeout_ms = 60000;  // no packet for this long while active -> kRtpTimeout
+};
+
+// What the remote side accepted: the negotiated codec and where to send.
+struct RemoteMedia {
+  std::string ip;
+  uint16_t port = 0;
+  uint8_t payload_type = 0;   // 0 = PCMU, 8 = PCMA
+  uint8_t dtmf_payload_type = 0;  // telephone-event PT, 0 = not negotiated
+  bool send = true;     // false when the peer put us on hold (sendonly/inactive)
+};
+
+enum class DtmfSource { kRfc4733, kInband, kSipInfo };
+
+struct MediaEvent {
+  enum class Kind {
+    kDtmf,          // digit received (RFC 4733 or in-band)
+    kPlayDone,      // a non-looping play finished
+    kRtpTimeout,    // no RTP for rtp_timeout_ms
+    kRecordingDone  // recorder closed; frames = length in samples
+  };
+  Kind kind;
+  SessionId session = 0;
+  char digit = 0;
+  DtmfSource dtmf_source = DtmfSource::kRfc4733;
+  uint64_t play_token = 0;  // the token given to Play
+  int64_t frames = 0;
+  std::string path;  // recording path
+};
+
+using EventSink = std::function<void(const MediaEvent&)>;
+
+struct SessionInfo {
+  SessionId id = 0;
+  uint16_t local_port = 0;
+};
+
+class MediaEngine {
+ public:
+  MediaEngine(MediaOptions options, EventSink sink);
+  ~MediaEngine();  // stops threads, closes every session (recordings finalized)
+  MediaEngine(const MediaEngine&) = delete;
+  MediaEngine& operator=(const MediaEngine&) = delete;
+
+  Status Start();
+  void Stop();
+
+  // Allocates a port and a session. near: an existing session whose thread the new one
+  // should share (bridging works only between sessions on the same thread); 0 = any.
+  // Fails when the port pool is exhausted.
+  Result<SessionInfo> CreateSession(SessionId near = 0);
+  void Destroy(SessionId id);
+
+  void SetRemote(SessionId id, const RemoteMedia& remote);
+  // Plays audio (prompt, tone); replaces the current source. token comes back in kPlayDone.
+  void Play(SessionId id, AudioPtr audio, bool loop, uint64_t token = 0);
+  void StopPlay(SessionId id);  // back to silence
+  void Echo(SessionId id);
+  // Connects a and b both ways (each sends what the other receives). If recording_path is
+  // not empty, a stereo WAV (left = a, right = b) is written until Unbridge/Destroy.
+  void Bridge(SessionId a, SessionId b, const std::string& recording_path);
+  void Unbridge(SessionId a, SessionId b);
+  // Sends digits as RFC 4733 events (in-band tones if no telephone-event was negotiated).
+  void SendDtmf(SessionId id, const std::string& digits);
+  // Turns in-band DTMF detection on or off (off by default; RFC 4733 is always decoded).
+  void DetectInband(SessionId id, bool enabled);
+
+  // Sessions currently alive (for metrics and tests).
+  size_t session_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hotline::media

@@ -1,0 +1,30 @@
+// media/tts.h: text-to-speech prompts in Chinese and English through espeak-ng, rendered at
+// 8 kHz and cached on disk (cache_dir/<hash>.wav) and in memory, so each text is synthesized
+// once. espeak-ng is not thread-safe: one TtsEngine per process, called from one thread
+// (the control thread); the AudioPtr it returns may be handed to any media thread.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/result.h"
+#include "media/audio.h"
+
+namespace hotline::media {
+
+class TtsEngine {
+ public:
+  explicit TtsEngine(std::string cache_dir);
+  ~TtsEngine();
+
+  // language: "en" or "zh" (espeak-ng voice "cmn" is used for Chinese).
+  Result<AudioPtr> Speak(const std::string& language, const std::string& text);
+
+ private:
+  std::string cache_dir_;
+  bool initialized_ = false;
+  std::map<std::string, AudioPtr> memory_cache_;
+};
+
+}  // namespace hotline::media
