@@ -1,0 +1,150 @@
+#include "app/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "call/call_controller.h"
+#include "common/log.h"
+#include "media/media_engine.h"
+#include "media/tts.h"
+#include "sip/stack.h"
+#include "store/cdr_store.h"
+#include "store/store_writer.h"
+
+namespace hotline::app {
+
+namespace {
+
+// Blocks SIGINT/SIGTERM in every thread started after this; a watcher thread takes them.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int RunServer(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  signal(SIGPIPE, SIG_IGN);
+  HLOG_INFO("hotline starting with configuration {}", config.source);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir + "/recordings", ec);
+  if (ec) {
+    HLOG_ERROR("cannot create data directory {}: {}", config.data_dir, ec.message());
+    return 1;
+  }
+  std::string db_path = config.data_dir + "/hotline.db";
+  auto store = store::CdrStore::Open(db_path);
+  if (!store) {
+    HLOG_ERROR("cannot open database {}: {}", db_path, store.error().message);
+    return 1;
+  }
+  auto recovered = (*store)->RecoverUnfinished(std::chrono::system_clock::now());
+  if (recovered && *recovered > 0) {
+    HLOG_WARN("closed {} call record(s) left open by an earlier run (marked crash_recovery)",
+              *recovered);
+  }
+  store::StoreWriter records(std::move(store).value());
+  HLOG_INFO("database {}", db_path);
+
+  SystemClock clock;
+  media::TtsEngine tts(config.data_dir + "/prompts-cache");
+
+  sip::StackOptions sip_options;
+  sip_options.listen_ip = config.listen;
+  sip_options.port = config.sip_port;
+  sip_options.realm = config.realm;
+  sip_options.nonce_ttl_s = config.nonce_ttl_s;
+  sip_options.register_min_expires_s = config.register_min_expires_s;
+  sip_options.register_max_expires_s = config.register_max_expires_s;
+  sip_options.users = config.users;
+  sip_options.trunks = config.trunks;
+
+  // The controller is created after the stack and engine; media events reach it through the
+  // stack's task queue, so they always run on the control thread.
+  call::CallController* controller = nullptr;
+  sip::Stack* stack_ptr = nullptr;
+  media::MediaOptions media_options;
+  media_options.listen_ip = config.listen;
+  media_options.port_low = config.rtp_port_low;
+  media_options.port_high = config.rtp_port_high;
+  media_options.threads = config.media_threads;
+  media_options.rtp_timeout_ms = config.rtp_timeout_s * 1000;
+  media::MediaEngine media(media_options, [&](const media::MediaEvent& event) {
+    stack_ptr->Post([&controller, event] {
+      if (controller != nullptr) controller->OnMediaEvent(event);
+    });
+  });
+
+  // The stack needs its handler at construction; the controller needs the stack: a small
+  // forwarding handler breaks the cycle.
+  struct Forwarder final : sip::StackHandler {
+    call::CallController* target = nullptr;
+    void OnInvite(const sip::IncomingInvite& i) override { target->OnInvite(i); }
+    void OnReinvite(sip::LegId l, const std::string& s) override { target->OnReinvite(l, s); }
+    void OnAck(sip::LegId l) override { target->OnAck(l); }
+    void OnCancel(sip::LegId l) override { target->OnCancel(l); }
+    void OnBye(sip::LegId l) override { target->OnBye(l); }
+    void OnInfoDtmf(sip::LegId l, char d) override { target->OnInfoDtmf(l, d); }
+    void OnInviteResponse(sip::LegId l, int s, const std::string& sdp) override {
+      target->OnInviteResponse(l, s, sdp);
+    }
+    void OnLegTerminated(sip::LegId l) override { target->OnLegTerminated(l); }
+    void OnShutdownComplete() override { target->OnShutdownComplete(); }
+  } forwarder;
+
+  sip::Stack stack(sip_options, forwarder, clock);
+  stack_ptr = &stack;
+  call::CallController call_controller(config, stack, media, records, tts, clock);
+  forwarder.target = &call_controller;
+
+  if (auto started = media.Start(); !started.ok()) {
+    HLOG_ERROR("media engine: {}", started.message());
+    return 1;
+  }
+  HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low,
+            config.rtp_port_high, config.listen, config.media_threads);
+  if (auto prepared = call_controller.PreparePrompts(); !prepared.ok()) {
+    HLOG_ERROR("{}", prepared.message());
+    return 1;
+  }
+  if (auto started = stack.Start(); !started.ok()) {
+    HLOG_ERROR("{}", started.message());
+    return 1;
+  }
+  controller = &call_controller;
+  HLOG_INFO("HTTP API port {} reserved (the API arrives with the CTI issue)", config.http_port);
+  HLOG_INFO("hotline ready: {} SIP user(s), {} dial-plan entr(ies)", config.users.size(),
+            config.dial_plan.size());
+
+  std::thread signal_watcher([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received == 0) return;
+    HLOG_INFO("signal {}: shutting down", received);
+    stack.Post([&] {
+      call_controller.Shutdown();
+      // However the far ends behave, the loop ends within 5 s.
+      stack.SetTimer(std::chrono::seconds(5), [&] { stack.Break(); });
+    });
+  });
+
+  stack.Run();
+  controller = nullptr;
+  media.Stop();
+  records.Stop();
+  pthread_kill(signal_watcher.native_handle(), SIGTERM);
+  signal_watcher.join();
+  HLOG_INFO("hotline stopped");
+  return 0;
+}
+
+}  // namespace hotline::app

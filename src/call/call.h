@@ -1,0 +1,65 @@
+// call/call.h: the call model. A Call is one caller leg plus, for calls to a user, the legs
+// ringing that user's phones (branches) and the one that answered. It also carries the
+// small state of the built-in applications (echo, digit read-back) and what the call record
+// needs. Owned by the CallController on the control thread; others hold only the call id.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "media/media_engine.h"
+#include "sip/stack.h"
+
+namespace hotline::call {
+
+enum class CallState { kRinging, kAnswered, kEnding };
+enum class CallApp { kUser, kEcho, kDigitsReadback };
+
+struct Call {
+  std::string id;  // the CDR id
+  CallApp app = CallApp::kUser;
+  CallState state = CallState::kRinging;
+
+  std::string from_number;
+  std::string from_display;
+  std::string to_number;
+  std::string caller_user;  // authenticated SIP user making the call, if any (marked busy)
+  std::string callee_user;  // SIP user being called, if any (marked busy)
+
+  sip::LegId caller_leg = 0;
+  media::SessionId caller_media = 0;
+  uint16_t caller_local_port = 0;
+  std::string caller_answer_sdp;  // our SDP answer to the caller's offer
+  bool ringing_sent = false;
+
+  std::vector<sip::LegId> branches;  // outgoing INVITEs not yet answered or failed
+  sip::LegId callee_leg = 0;         // the branch that answered
+  media::SessionId callee_media = 0;
+  uint16_t callee_local_port = 0;
+  uint64_t sdp_session_id = 0;  // o= id of our SDP on both legs
+  uint64_t sdp_version = 1;     // bumped for every new SDP we send in the call
+  int best_failure_status = 0;  // most telling final failure among branches
+
+  int live_legs = 0;  // SIP legs not yet terminated; the call is erased at 0
+  uint64_t no_answer_timer = 0;
+  uint64_t app_timer = 0;
+  TimePoint answered_at{};
+  std::string recording_path;
+
+  // Digit read-back application.
+  std::string language = "en";
+  std::string collected_digits;
+  bool collecting = false;
+  bool reading_back = false;
+
+  // How the call ended (first reason wins).
+  bool record_closed = false;
+  std::string disposition;
+  std::string hangup_cause;
+  std::string hangup_side;
+  int sip_status = 0;
+};
+
+}  // namespace hotline::call

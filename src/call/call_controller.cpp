@@ -1,0 +1,604 @@
+#include "call/call_controller.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "call/sdp_negotiation.h"
+#include "common/log.h"
+#include "media/audio_file.h"
+#include "media/tone.h"
+
+namespace hotline::call {
+
+namespace {
+
+const char* DispositionForFailure(int status) {
+  if (status == 486 || status == 600) return "busy";
+  if (status == 480 || status == 408 || status == 487) return "no_answer";
+  return "failed";
+}
+
+std::string SpokenDigits(const std::string& digits) {
+  std::string out;
+  for (char c : digits) {
+    if (!out.empty()) out += ", ";
+    if (c == '*') {
+      out += "star";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+CallController::CallController(const Config& config, sip::Stack& stack,
+                               media::MediaEngine& media, store::StoreWriter& records,
+                               media::TtsEngine& tts, const Clock& clock)
+    : config_(config),
+      stack_(stack),
+      media_(media),
+      records_(records),
+      tts_(tts),
+      clock_(clock),
+      ringback_(media::MakeTone(media::ToneKind::kRingback, config.tone_region)) {}
+
+CallController::~CallController() = default;
+
+Status CallController::PreparePrompts() {
+  for (const auto& entry : config_.dial_plan) {
+    if (entry.action != "digits_readback") continue;
+    auto audio = PromptFor(entry);
+    if (!audio) return Error{"cannot prepare the prompt for " + entry.number};
+    prompts_[entry.number] = audio;
+  }
+  return Status::Ok();
+}
+
+media::AudioPtr CallController::PromptFor(const DialPlanEntry& entry) {
+  const std::string& prompt = entry.prompt;
+  if (prompt.size() > 4 && prompt.substr(prompt.size() - 4) == ".wav") {
+    auto loaded = media::LoadPrompt(prompt);
+    if (loaded) return *loaded;
+    HLOG_ERROR("prompt {}: {}", prompt, loaded.error().message);
+    return nullptr;
+  }
+  auto spoken = tts_.Speak(entry.language, prompt);
+  if (spoken) return *spoken;
+  HLOG_ERROR("TTS for {}: {}", entry.number, spoken.error().message);
+  return nullptr;
+}
+
+const DialPlanEntry* CallController::FindDialPlan(const std::string& number) const {
+  for (const auto& entry : config_.dial_plan) {
+    if (entry.number == number) return &entry;
+  }
+  return nullptr;
+}
+
+bool CallController::IsEntryNumber(const std::string& number) const {
+  return std::find(config_.entry_numbers.begin(), config_.entry_numbers.end(), number) !=
+         config_.entry_numbers.end();
+}
+
+std::string CallController::NewCallId() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  char text[33];
+  snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+           static_cast<unsigned long long>(rng()));
+  return text;
+}
+
+std::string CallController::RecordingPath(const Call& call) const {
+  auto now = std::chrono::system_clock::to_time_t(clock_.WallNow());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  strftime(day, sizeof day, "%Y/%m/%d", &utc);
+  return config_.data_dir + "/recordings/" + day + "/" + call.id + ".wav";
+}
+
+Call* CallController::FindByLeg(sip::LegId leg) {
+  auto it = call_by_leg_.find(leg);
+  if (it == call_by_leg_.end()) return nullptr;
+  auto call = calls_.find(it->second);
+  return call == calls_.end() ? nullptr : call->second.get();
+}
+
+Call* CallController::FindByMedia(media::SessionId session) {
+  auto it = call_by_media_.find(session);
+  if (it == call_by_media_.end()) return nullptr;
+  auto call = calls_.find(it->second);
+  return call == calls_.end() ? nullptr : call->second.get();
+}
+
+// Toll-fraud gate: the public reaches only published entry numbers; everything else needs a
+// trusted trunk or digest credentials of a configured user.
+bool CallController::Authorize(const sip::IncomingInvite& invite) {
+  switch (invite.auth) {
+    case sip::CallerAuth::kTrunk:
+    case sip::CallerAuth::kUser:
+      return true;
+    case sip::CallerAuth::kBadPassword:
+      if (IsEntryNumber(invite.to_user)) return true;
+      HLOG_WARN("INVITE to {} from {}:{}: wrong credentials", invite.to_user, invite.source.ip,
+                invite.source.port);
+      stack_.Respond(invite.leg, 403, "Forbidden");
+      return false;
+    case sip::CallerAuth::kStale:
+      if (IsEntryNumber(invite.to_user)) return true;
+      stack_.Challenge(invite.leg, /*stale=*/true);
+      return false;
+    case sip::CallerAuth::kNone:
+      if (IsEntryNumber(invite.to_user)) return true;
+      stack_.Challenge(invite.leg, /*stale=*/false);
+      return false;
+  }
+  return false;
+}
+
+Call& CallController::NewCall(const sip::IncomingInvite& invite) {
+  auto call = std::make_unique<Call>();
+  call->id = NewCallId();
+  call->caller_leg = invite.leg;
+  call->live_legs = 1;
+  call->from_number = invite.from_user;
+  call->from_display = invite.from_display;
+  call->to_number = invite.to_user;
+  if (invite.auth == sip::CallerAuth::kUser) call->caller_user = invite.authenticated_user;
+  call_by_leg_[invite.leg] = call->id;
+
+  store::CallStart start;
+  start.call_id = call->id;
+  start.sip_call_id = invite.sip_call_id;
+  start.from_number = invite.from_user;
+  start.from_display = invite.from_display;
+  start.to_number = invite.to_user;
+  start.direction = invite.auth == sip::CallerAuth::kUser ? "internal" : "inbound";
+  start.source_ip = invite.source.ip;
+  start.start_time = clock_.WallNow();
+  records_.OpenCall(start);
+
+  Call& ref = *call;
+  calls_[ref.id] = std::move(call);
+  return ref;
+}
+
+void CallController::OnInvite(const sip::IncomingInvite& invite) {
+  if (!Authorize(invite)) return;
+  Call& call = NewCall(invite);
+  HLOG_INFO("call {}: {} -> {} from {}:{}", call.id, call.from_number, call.to_number,
+            invite.source.ip, invite.source.port);
+  if (shutting_down_) {
+    Reject(call, 503, "failed");
+    return;
+  }
+  const DialPlanEntry* entry = FindDialPlan(invite.to_user);
+  std::string target_user;
+  if (entry != nullptr && entry->action == "user") {
+    target_user = entry->target;
+  } else if (entry == nullptr && stack_.IsKnownUser(invite.to_user)) {
+    target_user = invite.to_user;
+  } else if (entry == nullptr) {
+    Reject(call, 404, "unknown_number");
+    return;
+  }
+  if (!AnswerCallerMedia(call, invite.sdp)) return;
+  if (!target_user.empty()) {
+    RingUser(call, target_user);
+  } else {
+    StartApp(call, *entry);
+  }
+}
+
+void CallController::Reject(Call& call, int status, const std::string& disposition) {
+  EndCall(call, disposition, "sip_" + std::to_string(status), "system", status);
+  stack_.Hangup(call.caller_leg, status);
+}
+
+bool CallController::AnswerCallerMedia(Call& call, const std::string& offer) {
+  auto session = media_.CreateSession();
+  if (!session) {
+    HLOG_ERROR("call {}: no media port: {}", call.id, session.error().message);
+    Reject(call, 503, "failed");
+    return false;
+  }
+  call.caller_media = session->id;
+  call.caller_local_port = session->local_port;
+  call.sdp_session_id = sdp_session_counter_++;
+  call_by_media_[session->id] = call.id;
+  LocalEndpoint local{config_.listen, session->local_port, call.sdp_session_id, call.sdp_version};
+  auto answered = AnswerOffer(offer, local);
+  if (!answered) {
+    HLOG_WARN("call {}: offer refused: {}", call.id, answered.error().message);
+    Reject(call, 488, "failed");
+    return false;
+  }
+  call.caller_answer_sdp = answered->answer_sdp;
+  media_.SetRemote(call.caller_media, answered->remote);
+  return true;
+}
+
+void CallController::RingUser(Call& call, const std::string& user) {
+  call.callee_user = user;
+  auto contacts = stack_.Contacts(user);
+  if (busy_users_.count(user) != 0 || contacts.empty()) {
+    HLOG_INFO("call {}: user {} is {}", call.id, user, contacts.empty() ? "not registered" : "busy");
+    call.callee_user.clear();
+    Reject(call, 486, "busy");
+    return;
+  }
+  busy_users_.insert(user);
+  if (!call.caller_user.empty()) busy_users_.insert(call.caller_user);
+  auto session = media_.CreateSession(call.caller_media);
+  if (!session) {
+    Reject(call, 503, "failed");
+    return;
+  }
+  call.callee_media = session->id;
+  call.callee_local_port = session->local_port;
+  call_by_media_[session->id] = call.id;
+  LocalEndpoint local{config_.listen, session->local_port, call.sdp_session_id, call.sdp_version};
+  std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
+  for (const auto& contact : contacts) {
+    sip::LegId leg =
+        stack_.Ring(contact, call.from_number, call.from_display, call.to_number, offer);
+    call.branches.push_back(leg);
+    call.live_legs++;
+    call_by_leg_[leg] = call.id;
+  }
+  std::string id = call.id;
+  call.no_answer_timer =
+      stack_.SetTimer(std::chrono::seconds(config_.no_answer_timeout_s), [this, id] {
+        auto it = calls_.find(id);
+        if (it == calls_.end() || it->second->state != CallState::kRinging) return;
+        it->second->no_answer_timer = 0;
+        HLOG_INFO("call {}: no answer after {} s", id, config_.no_answer_timeout_s);
+        EndCall(*it->second, "no_answer", "no_answer_timeout", "system", 480);
+      });
+}
+
+void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.state = CallState::kAnswered;
+  call.answered_at = clock_.Now();
+  records_.MarkAnswered(call.id, clock_.WallNow(), entry.number);
+  if (entry.action == "echo") {
+    call.app = CallApp::kEcho;
+    media_.Echo(call.caller_media);
+    return;
+  }
+  call.app = CallApp::kDigitsReadback;
+  call.language = entry.language;
+  call.collecting = true;
+  media_.DetectInband(call.caller_media, true);
+  auto prompt = prompts_.find(entry.number);
+  if (prompt != prompts_.end() && prompt->second) {
+    media_.Play(call.caller_media, prompt->second, /*loop=*/false);
+  }
+  std::string id = call.id;
+  call.app_timer = stack_.SetTimer(std::chrono::seconds(30), [this, id] {
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    it->second->app_timer = 0;
+    HLOG_INFO("call {}: no digits entered in time", id);
+    EndCall(*it->second, "answered", "digit_timeout", "system", 0);
+  });
+}
+
+void CallController::OnDigit(Call& call, char digit, const char* source) {
+  if (call.app != CallApp::kDigitsReadback || !call.collecting) return;
+  if (digit != '#') {
+    call.collected_digits += digit;
+    return;
+  }
+  call.collecting = false;
+  HLOG_INFO("call {}: collected digits {} via {}", call.id, call.collected_digits, source);
+  records_.SetDigits(call.id, call.collected_digits);
+  if (call.app_timer != 0) {
+    stack_.CancelTimer(call.app_timer);
+    call.app_timer = 0;
+  }
+  std::string text = call.language == "zh" ? "您输入的是 " + call.collected_digits
+                                           : "You entered " + SpokenDigits(call.collected_digits);
+  if (call.collected_digits.empty()) {
+    text = call.language == "zh" ? "您没有输入数字" : "You entered no digits";
+  }
+  auto spoken = tts_.Speak(call.language, text);
+  if (!spoken) {
+    HLOG_ERROR("call {}: TTS failed: {}", call.id, spoken.error().message);
+    EndCall(call, "answered", "normal_clearing", "system", 0);
+    return;
+  }
+  call.reading_back = true;
+  media_.Play(call.caller_media, *spoken, /*loop=*/false, /*token=*/1);
+}
+
+void CallController::OnInviteResponse(sip::LegId leg, int status, const std::string& sdp) {
+  Call* call = FindByLeg(leg);
+  if (call == nullptr) return;
+  if (status < 200) {
+    if ((status == 180 || status == 183) && !call->ringing_sent &&
+        call->state == CallState::kRinging) {
+      call->ringing_sent = true;
+      stack_.Respond(call->caller_leg, 180, "Ringing", call->caller_answer_sdp);
+      media_.Play(call->caller_media, ringback_, /*loop=*/true);
+    }
+    return;
+  }
+  if (status < 300) {
+    if (leg == call->callee_leg || leg == call->caller_leg) {
+      OnReinviteAnswered(*call, leg, sdp);
+      return;
+    }
+    OnCalleeAnswered(*call, leg, sdp);
+  } else if (leg != call->callee_leg && leg != call->caller_leg) {
+    OnBranchFailed(*call, leg, status);
+  }
+}
+
+void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::string& sdp) {
+  auto& branches = call.branches;
+  branches.erase(std::remove(branches.begin(), branches.end(), leg), branches.end());
+  if (call.state != CallState::kRinging) {
+    stack_.Hangup(leg);  // a second phone answered too late, or the call is ending
+    return;
+  }
+  auto remote = AcceptAnswer(sdp);
+  if (!remote) {
+    HLOG_WARN("call {}: callee answer refused: {}", call.id, remote.error().message);
+    stack_.Hangup(leg);
+    return;
+  }
+  call.state = CallState::kAnswered;
+  call.callee_leg = leg;
+  call.answered_at = clock_.Now();
+  for (sip::LegId other : branches) stack_.Hangup(other);  // CANCEL the other phones
+  if (call.no_answer_timer != 0) {
+    stack_.CancelTimer(call.no_answer_timer);
+    call.no_answer_timer = 0;
+  }
+  media_.SetRemote(call.callee_media, *remote);
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  media_.StopPlay(call.caller_media);
+  if (config_.record_calls) {
+    call.recording_path = RecordingPath(call);
+    std::error_code ec;
+    std::filesystem::create_directories(
+        std::filesystem::path(call.recording_path).parent_path(), ec);
+    records_.AddRecording(call.id, call.recording_path, clock_.WallNow());
+  }
+  media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
+  records_.MarkAnswered(call.id, clock_.WallNow(), call.callee_user);
+  HLOG_INFO("call {}: answered by {}", call.id, call.callee_user);
+}
+
+// Remembers the most telling failure: busy beats other errors, which beat our own CANCELs.
+void CallController::OnBranchFailed(Call& call, sip::LegId leg, int status) {
+  auto& branches = call.branches;
+  branches.erase(std::remove(branches.begin(), branches.end(), leg), branches.end());
+  auto rank = [](int s) { return s == 486 || s == 600 ? 3 : (s == 487 || s == 0 ? 1 : 2); };
+  if (rank(status) > rank(call.best_failure_status)) call.best_failure_status = status;
+  if (!branches.empty() || call.state != CallState::kRinging) return;
+  int status_to_caller = call.best_failure_status;
+  if (status_to_caller == 487 || status_to_caller == 0 || status_to_caller >= 500) {
+    status_to_caller = 480;
+  }
+  if (status_to_caller == 600) status_to_caller = 486;
+  HLOG_INFO("call {}: every phone of {} failed (last {})", call.id, call.callee_user,
+            call.best_failure_status);
+  EndCall(call, DispositionForFailure(call.best_failure_status),
+          "sip_" + std::to_string(call.best_failure_status), "callee", status_to_caller);
+}
+
+// Hold/resume: answer the re-INVITE on this leg, follow its direction in our media, and pass
+// the same direction across to the other leg with a re-INVITE of our own.
+void CallController::OnReinvite(sip::LegId leg, const std::string& sdp) {
+  Call* call = FindByLeg(leg);
+  if (call == nullptr || call->state != CallState::kAnswered) {
+    stack_.Respond(leg, 491, "Request Pending");
+    return;
+  }
+  bool from_caller = leg == call->caller_leg;
+  media::SessionId own = from_caller ? call->caller_media : call->callee_media;
+  uint16_t own_port = from_caller ? call->caller_local_port : call->callee_local_port;
+  LocalEndpoint local{config_.listen, own_port, call->sdp_session_id, ++call->sdp_version};
+  auto answered = AnswerOffer(sdp, local);
+  if (!answered) {
+    stack_.Respond(leg, 488, "Not Acceptable Here");
+    return;
+  }
+  media_.SetRemote(own, answered->remote);
+  stack_.Respond(leg, 200, "OK", answered->answer_sdp);
+  if (call->app != CallApp::kUser) return;
+  sip::LegId other_leg = from_caller ? call->callee_leg : call->caller_leg;
+  uint16_t other_port = from_caller ? call->callee_local_port : call->caller_local_port;
+  if (other_leg == 0) return;
+  MediaDirection toward_other = MediaDirection::kSendRecv;
+  if (answered->offered == MediaDirection::kSendOnly) toward_other = MediaDirection::kSendOnly;
+  if (answered->offered == MediaDirection::kInactive) toward_other = MediaDirection::kInactive;
+  HLOG_INFO("call {}: {} {}", call->id, from_caller ? "caller" : "callee",
+            toward_other == MediaDirection::kSendRecv ? "resumed" : "put the call on hold");
+  LocalEndpoint other{config_.listen, other_port, call->sdp_session_id, ++call->sdp_version};
+  stack_.Reinvite(other_leg, MakeOffer(other, toward_other));
+}
+
+// The answer to a re-INVITE we sent on an established leg.
+void CallController::OnReinviteAnswered(Call& call, sip::LegId leg, const std::string& sdp) {
+  auto remote = AcceptAnswer(sdp);
+  if (!remote) return;
+  media_.SetRemote(leg == call.caller_leg ? call.caller_media : call.callee_media, *remote);
+}
+
+void CallController::OnAck(sip::LegId) {}
+
+void CallController::OnCancel(sip::LegId leg) {
+  Call* call = FindByLeg(leg);
+  if (call == nullptr) return;
+  HLOG_INFO("call {}: caller cancelled", call->id);
+  EndCall(*call, "cancelled", "caller_cancel", "caller", 487);
+}
+
+void CallController::OnBye(sip::LegId leg) {
+  Call* call = FindByLeg(leg);
+  if (call == nullptr) return;
+  bool caller = leg == call->caller_leg;
+  HLOG_INFO("call {}: {} hung up", call->id, caller ? "caller" : "callee");
+  EndCall(*call, "answered", "normal_clearing", caller ? "caller" : "callee", 0);
+}
+
+void CallController::OnInfoDtmf(sip::LegId leg, char digit) {
+  Call* call = FindByLeg(leg);
+  if (call == nullptr) return;
+  if (call->app == CallApp::kUser && call->state == CallState::kAnswered) {
+    bool from_caller = leg == call->caller_leg;
+    media_.SendDtmf(from_caller ? call->callee_media : call->caller_media, std::string(1, digit));
+    return;
+  }
+  OnDigit(*call, digit, "info");
+}
+
+void CallController::OnMediaEvent(const media::MediaEvent& event) {
+  using Kind = media::MediaEvent::Kind;
+  if (event.kind == Kind::kRecordingDone) {
+    records_.CompleteRecording(event.path, clock_.WallNow(),
+                               event.frames * 1000 / media::kSampleRate,
+                               event.frames * 4 + 44);
+    return;
+  }
+  Call* call = FindByMedia(event.session);
+  if (call == nullptr) return;
+  switch (event.kind) {
+    case Kind::kDtmf: {
+      const char* source = event.dtmf_source == media::DtmfSource::kInband ? "inband" : "rfc4733";
+      if (call->app == CallApp::kUser) {
+        if (call->state != CallState::kAnswered) return;
+        bool from_caller = event.session == call->caller_media;
+        media_.SendDtmf(from_caller ? call->callee_media : call->caller_media,
+                        std::string(1, event.digit));
+        return;
+      }
+      OnDigit(*call, event.digit, source);
+      return;
+    }
+    case Kind::kPlayDone:
+      if (call->app == CallApp::kDigitsReadback && call->reading_back && event.play_token == 1) {
+        EndCall(*call, "answered", "normal_clearing", "system", 0);
+      }
+      return;
+    case Kind::kRtpTimeout:
+      HLOG_WARN("call {}: no RTP for {} s, hanging up", call->id, config_.rtp_timeout_s);
+      EndCall(*call, call->state == CallState::kAnswered ? "answered" : "failed", "rtp_timeout",
+              "system", 408);
+      return;
+    case Kind::kRecordingDone:
+      return;
+  }
+}
+
+void CallController::SetEnd(Call& call, const std::string& disposition, const std::string& cause,
+                            const std::string& side, int sip_status) {
+  if (!call.disposition.empty()) return;
+  call.disposition = call.state == CallState::kAnswered ? "answered" : disposition;
+  call.hangup_cause = cause;
+  call.hangup_side = side;
+  call.sip_status = sip_status;
+}
+
+void CallController::EndCall(Call& call, const std::string& disposition, const std::string& cause,
+                             const std::string& side, int sip_status) {
+  SetEnd(call, disposition, cause, side, sip_status);
+  bool was_ending = call.state == CallState::kEnding;
+  call.state = CallState::kEnding;
+  if (call.no_answer_timer != 0) stack_.CancelTimer(call.no_answer_timer);
+  if (call.app_timer != 0) stack_.CancelTimer(call.app_timer);
+  call.no_answer_timer = call.app_timer = 0;
+  if (!was_ending) {
+    // Stop media now (this also finalizes the recording); records close right away so the
+    // CDR does not depend on the far end completing its transaction.
+    if (call.caller_media != 0) media_.Destroy(call.caller_media);
+    if (call.callee_media != 0) media_.Destroy(call.callee_media);
+    CloseRecord(call);
+    for (const auto& user : {call.callee_user, call.caller_user}) {
+      if (!user.empty()) busy_users_.erase(user);
+    }
+    int to_caller = sip_status >= 300 ? sip_status : 480;
+    stack_.Hangup(call.caller_leg, to_caller);
+    for (sip::LegId leg : call.branches) stack_.Hangup(leg);
+    if (call.callee_leg != 0) stack_.Hangup(call.callee_leg);
+  }
+  ReleaseIfIdle(call);
+}
+
+void CallController::CloseRecord(Call& call) {
+  if (call.record_closed) return;
+  call.record_closed = true;
+  store::CallEnd end;
+  end.end_time = clock_.WallNow();
+  end.disposition = call.disposition;
+  end.hangup_cause = call.hangup_cause;
+  end.hangup_side = call.hangup_side;
+  end.sip_status = call.sip_status;
+  records_.CloseCall(call.id, end);
+  HLOG_INFO("call {}: ended ({}, {}, by {})", call.id, call.disposition, call.hangup_cause,
+            call.hangup_side);
+}
+
+void CallController::ReleaseIfIdle(Call& call) {
+  if (call.live_legs > 0) return;
+  if (call.state != CallState::kEnding) {
+    EndCall(call, "failed", "legs_lost", "system", 500);
+    return;
+  }
+  if (call.caller_media != 0) call_by_media_.erase(call.caller_media);
+  if (call.callee_media != 0) call_by_media_.erase(call.callee_media);
+  std::string id = call.id;
+  calls_.erase(id);
+  if (shutting_down_ && calls_.empty()) stack_.Shutdown();
+}
+
+void CallController::OnLegTerminated(sip::LegId leg) {
+  Call* call = FindByLeg(leg);
+  call_by_leg_.erase(leg);
+  if (call == nullptr) return;
+  call->live_legs--;
+  if (leg == call->caller_leg) call->caller_leg = 0;
+  if (leg == call->callee_leg) call->callee_leg = 0;
+  auto& branches = call->branches;
+  bool was_branch = std::find(branches.begin(), branches.end(), leg) != branches.end();
+  if (call->state != CallState::kEnding) {
+    if (call->caller_leg == 0) {
+      EndCall(*call, "failed", "caller_leg_lost", "caller", 0);
+      return;
+    }
+    if (was_branch) {
+      OnBranchFailed(*call, leg, 408);  // may end (and release) the call
+      return;
+    }
+    if (call->state == CallState::kAnswered && call->callee_leg == 0 &&
+        call->app == CallApp::kUser) {
+      EndCall(*call, "answered", "callee_leg_lost", "callee", 0);
+      return;
+    }
+  }
+  branches.erase(std::remove(branches.begin(), branches.end(), leg), branches.end());
+  ReleaseIfIdle(*call);
+}
+
+void CallController::Shutdown() {
+  shutting_down_ = true;
+  HLOG_INFO("shutting down: ending {} call(s)", calls_.size());
+  std::vector<std::string> ids;
+  for (const auto& [id, call] : calls_) ids.push_back(id);
+  for (const auto& id : ids) {
+    auto it = calls_.find(id);
+    if (it != calls_.end()) EndCall(*it->second, "failed", "shutdown", "system", 503);
+  }
+  if (calls_.empty()) stack_.Shutdown();
+}
+
+void CallController::OnShutdownComplete() { stack_.Break(); }
+
+}  // namespace hotline::call

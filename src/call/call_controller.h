@@ -1,0 +1,92 @@
+// call/call_controller.h: call control. Receives SIP events from the stack and media events
+// from the media engine, runs the dial plan (ring a user's phones, echo test, digit read-back),
+// ties caller and callee legs together as a back-to-back user agent, and writes call records.
+// Lives on the control thread (the SIP stack's loop); media events are posted to it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "call/call.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "media/media_engine.h"
+#include "media/tts.h"
+#include "sip/stack.h"
+#include "store/store_writer.h"
+
+namespace hotline::call {
+
+class CallController final : public sip::StackHandler {
+ public:
+  CallController(const Config& config, sip::Stack& stack, media::MediaEngine& media,
+                 store::StoreWriter& records, media::TtsEngine& tts, const Clock& clock);
+  ~CallController() override;
+
+  // Renders the dial plan's prompts (TTS/WAV) once, before calls arrive.
+  Status PreparePrompts();
+
+  // Media engine events, already moved onto the control thread.
+  void OnMediaEvent(const media::MediaEvent& event);
+
+  // Ends every call (reason "shutdown"), then shuts the SIP stack down.
+  void Shutdown();
+  size_t active_calls() const { return calls_.size(); }
+
+  // sip::StackHandler
+  void OnInvite(const sip::IncomingInvite& invite) override;
+  void OnReinvite(sip::LegId leg, const std::string& sdp) override;
+  void OnAck(sip::LegId leg) override;
+  void OnCancel(sip::LegId leg) override;
+  void OnBye(sip::LegId leg) override;
+  void OnInfoDtmf(sip::LegId leg, char digit) override;
+  void OnInviteResponse(sip::LegId leg, int status, const std::string& sdp) override;
+  void OnLegTerminated(sip::LegId leg) override;
+  void OnShutdownComplete() override;
+
+ private:
+  const DialPlanEntry* FindDialPlan(const std::string& number) const;
+  bool IsEntryNumber(const std::string& number) const;
+  bool Authorize(const sip::IncomingInvite& invite);
+  Call& NewCall(const sip::IncomingInvite& invite);
+  void Reject(Call& call, int status, const std::string& disposition);
+  bool AnswerCallerMedia(Call& call, const std::string& offer);
+  void RingUser(Call& call, const std::string& user);
+  void StartApp(Call& call, const DialPlanEntry& entry);
+  void OnCalleeAnswered(Call& call, sip::LegId leg, const std::string& sdp);
+  void OnReinviteAnswered(Call& call, sip::LegId leg, const std::string& sdp);
+  void OnBranchFailed(Call& call, sip::LegId leg, int status);
+  void OnDigit(Call& call, char digit, const char* source);
+  void SetEnd(Call& call, const std::string& disposition, const std::string& cause,
+              const std::string& side, int sip_status);
+  // Hangs up every leg of the call; the call is erased once all legs have terminated.
+  void EndCall(Call& call, const std::string& disposition, const std::string& cause,
+               const std::string& side, int sip_status);
+  void CloseRecord(Call& call);
+  void ReleaseIfIdle(Call& call);
+  Call* FindByLeg(sip::LegId leg);
+  Call* FindByMedia(media::SessionId session);
+  std::string NewCallId();
+  std::string RecordingPath(const Call& call) const;
+  media::AudioPtr PromptFor(const DialPlanEntry& entry);
+
+  const Config& config_;
+  sip::Stack& stack_;
+  media::MediaEngine& media_;
+  store::StoreWriter& records_;
+  media::TtsEngine& tts_;
+  const Clock& clock_;
+
+  std::map<std::string, std::unique_ptr<Call>> calls_;
+  std::map<sip::LegId, std::string> call_by_leg_;
+  std::map<media::SessionId, std::string> call_by_media_;
+  std::set<std::string> busy_users_;
+  std::map<std::string, media::AudioPtr> prompts_;  // by dial-plan number
+  media::AudioPtr ringback_;
+  uint64_t sdp_session_counter_ = 1;
+  bool shutting_down_ = false;
+};
+
+}  // namespace hotline::call

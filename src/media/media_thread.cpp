@@ -1,0 +1,334 @@
+#include "media/media_thread.h"
+
+#include <pthread.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <utility>
+
+#include "common/log.h"
+
+namespace hotline::media {
+
+namespace {
+
+constexpr long kTickNanoseconds = 20'000'000;
+
+TimePoint MonotonicNow() {
+  return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
+}
+
+}  // namespace
+
+MediaThread::MediaThread(int index, const MediaOptions& options, const EventSink& sink,
+                         PortPool& ports)
+    : index_(index),
+      options_(options),
+      sink_(sink),
+      ports_(ports),
+      ready_(512),
+      recv_buffers_(kRecvBatch * kRecvBufferSize) {
+  for (int i = 0; i < kRecvBatch; ++i) {
+    iovecs_[i].iov_base = recv_buffers_.data() + i * kRecvBufferSize;
+    iovecs_[i].iov_len = kRecvBufferSize;
+    messages_[i].msg_hdr.msg_iov = &iovecs_[i];
+    messages_[i].msg_hdr.msg_iovlen = 1;
+    messages_[i].msg_hdr.msg_name = &sources_[i];
+  }
+}
+
+MediaThread::~MediaThread() {
+  Stop();
+  CloseAll();  // sessions added while the thread never ran
+  for (int fd : {epoll_fd_, sockets_fd_, timer_fd_}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+Status MediaThread::Start() {
+  if (thread_.joinable()) return Status::Ok();
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  sockets_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (epoll_fd_ < 0 || sockets_fd_ < 0 || timer_fd_ < 0) {
+    return Error{std::string("media: epoll/timerfd: ") + std::strerror(errno)};
+  }
+  itimerspec spec{};
+  spec.it_interval.tv_nsec = kTickNanoseconds;
+  spec.it_value.tv_nsec = kTickNanoseconds;
+  if (timerfd_settime(timer_fd_, 0, &spec, nullptr) != 0) {
+    return Error{std::string("media: timerfd_settime: ") + std::strerror(errno)};
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = timer_fd_;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev);
+  ev.data.fd = tasks_.fd();
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, tasks_.fd(), &ev);
+  // Sessions created before Start are registered now.
+  for (RtpSession* s : order_) {
+    epoll_event sev{};
+    sev.events = EPOLLIN;
+    sev.data.ptr = s;
+    epoll_ctl(sockets_fd_, EPOLL_CTL_ADD, s->fd(), &sev);
+  }
+  running_ = true;
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void MediaThread::Stop() {
+  if (!thread_.joinable()) return;
+  Post([this] { running_ = false; });
+  thread_.join();
+}
+
+void MediaThread::Run() {
+  std::string name = "hl-media-" + std::to_string(index_);
+  pthread_setname_np(pthread_self(), name.c_str());
+  std::array<epoll_event, 2> events;
+  while (running_) {
+    int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      HLOG_ERROR("media: epoll_wait: {}", std::strerror(errno));
+      break;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.fd == timer_fd_) {
+        uint64_t expirations = 0;
+        if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations) continue;
+        if (expirations > kMaxCatchUpTicks) expirations = kMaxCatchUpTicks;
+        // Commands posted before a packet was sent are applied before it is read.
+        tasks_.Drain();
+        TimePoint now = MonotonicNow();
+        for (uint64_t t = 0; t < expirations; ++t) Tick(now);
+      } else {
+        tasks_.Drain();
+      }
+    }
+  }
+  CloseAll();
+}
+
+void MediaThread::Tick(TimePoint now) {
+  ReadSockets(now);
+  const Duration timeout(options_.rtp_timeout_ms);
+  for (RtpSession* s : order_) {
+    s->TakeReceivedFrame();
+    if (s->CheckTimeout(now, timeout)) {
+      MediaEvent event{};
+      event.kind = MediaEvent::Kind::kRtpTimeout;
+      event.session = s->id();
+      Emit(event);
+    }
+  }
+  for (RtpSession* s : order_) {
+    const int16_t* frame = nullptr;
+    RtpSession* peer = s->peer();
+    switch (s->source()) {
+      case RtpSession::Source::kSilence:
+        break;
+      case RtpSession::Source::kPlayer:
+        frame = play_frame_.data();
+        if (!s->player().Next(play_frame_)) {
+          MediaEvent event{};
+          event.kind = MediaEvent::Kind::kPlayDone;
+          event.session = s->id();
+          event.play_token = s->player().token();
+          Emit(event);
+          s->set_source(peer ? RtpSession::Source::kPeer : RtpSession::Source::kSilence);
+        }
+        break;
+      case RtpSession::Source::kPeer:
+        frame = peer ? peer->received_frame() : nullptr;
+        break;
+      case RtpSession::Source::kEcho:
+        frame = s->received_frame();
+        break;
+    }
+    s->SendTick(frame);
+    if (Recorder* recorder = s->recorder().get()) {
+      recorder->WriteFrame(s->received_frame(), peer ? peer->received_frame() : nullptr);
+    }
+  }
+}
+
+void MediaThread::ReadSockets(TimePoint now) {
+  const int capacity = static_cast<int>(ready_.size());
+  // Level-triggered: a socket drained in one round is not reported again unless new data came.
+  const size_t max_rounds = order_.size() / ready_.size() + 2;
+  for (size_t round = 0; round < max_rounds; ++round) {
+    int n = epoll_wait(sockets_fd_, ready_.data(), capacity, 0);
+    for (int i = 0; i < n; ++i) ReadSocket(*static_cast<RtpSession*>(ready_[i].data.ptr), now);
+    if (n < capacity) break;
+  }
+}
+
+void MediaThread::ReadSocket(RtpSession& session, TimePoint now) {
+  // A flooded socket gives up at most 4 batches per tick; the kernel drops the rest.
+  for (int batch = 0; batch < 4; ++batch) {
+    for (auto& m : messages_) m.msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    int n = recvmmsg(session.fd(), messages_.data(), kRecvBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    for (int i = 0; i < n; ++i) {
+      const msghdr& h = messages_[i].msg_hdr;
+      if (h.msg_flags & MSG_TRUNC) continue;
+      std::span<const uint8_t> datagram(static_cast<const uint8_t*>(iovecs_[i].iov_base),
+                                        messages_[i].msg_len);
+      session.OnDatagram(datagram, sources_[i], h.msg_namelen, now, *this);
+    }
+    if (n < kRecvBatch) return;
+  }
+}
+
+RtpSession* MediaThread::Find(SessionId id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void MediaThread::AddSession(SessionId id, int fd, uint16_t local_port) {
+  // Seeds SSRC, first sequence number and timestamp.
+  uint64_t seed =
+      id ^ static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto session = std::make_unique<RtpSession>(id, fd, local_port, seed);
+  RtpSession* s = session.get();
+  if (!sessions_.emplace(id, std::move(session)).second) return;
+  s->set_index(order_.size());
+  order_.push_back(s);
+  if (sockets_fd_ >= 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = s;
+    if (epoll_ctl(sockets_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      HLOG_ERROR("media: epoll_ctl add: {}", std::strerror(errno));
+    }
+  }
+}
+
+void MediaThread::DestroySession(SessionId id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  RtpSession* s = it->second.get();
+  Unlink(*s, true);
+  if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
+  size_t index = s->index();
+  order_[index] = order_.back();
+  order_[index]->set_index(index);
+  order_.pop_back();
+  uint16_t port = s->local_port();
+  sessions_.erase(it);  // closes the socket
+  ports_.Release(port);
+}
+
+void MediaThread::SetRemote(SessionId id, const sockaddr_storage& address, socklen_t address_len,
+                            const RemoteMedia& remote) {
+  if (RtpSession* s = Find(id)) s->SetRemote(address, address_len, remote, MonotonicNow());
+}
+
+void MediaThread::Play(SessionId id, AudioPtr audio, bool loop, uint64_t token) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  s->player().Start(std::move(audio), loop, token);
+  s->set_source(RtpSession::Source::kPlayer);
+}
+
+void MediaThread::StopPlay(SessionId id) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  s->player().Stop();
+  if (s->source() == RtpSession::Source::kPlayer) {
+    s->set_source(s->peer() ? RtpSession::Source::kPeer : RtpSession::Source::kSilence);
+  }
+}
+
+void MediaThread::Echo(SessionId id) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  s->player().Stop();
+  s->set_source(RtpSession::Source::kEcho);
+}
+
+void MediaThread::Bridge(SessionId a, SessionId b, const std::string& recording_path) {
+  RtpSession* left = Find(a);
+  RtpSession* right = Find(b);
+  if (!left || !right || left == right) {
+    HLOG_WARN("media: cannot bridge {} and {}: not both on media thread {}", a, b, index_);
+    return;
+  }
+  Unlink(*left, true);
+  Unlink(*right, true);
+  left->set_peer(right);
+  right->set_peer(left);
+  for (RtpSession* s : {left, right}) {
+    s->player().Stop();
+    s->set_source(RtpSession::Source::kPeer);
+  }
+  if (recording_path.empty()) return;
+  auto recorder = Recorder::Open(recording_path, a);
+  if (!recorder.ok()) {
+    HLOG_ERROR("media: recording {}: {}", recording_path, recorder.error().message);
+    return;
+  }
+  left->recorder() = std::move(recorder).value();
+}
+
+void MediaThread::Unbridge(SessionId a, SessionId b) {
+  RtpSession* s = Find(a);
+  if (s && s->peer() && s->peer()->id() == b) Unlink(*s, true);
+}
+
+void MediaThread::Unlink(RtpSession& session, bool emit_events) {
+  RtpSession* peer = session.peer();
+  if (!peer) return;
+  for (RtpSession* s : {&session, peer}) {
+    if (std::unique_ptr<Recorder> recorder = std::move(s->recorder())) {
+      MediaEvent event{};
+      event.kind = MediaEvent::Kind::kRecordingDone;
+      event.session = s->id();
+      event.frames = recorder->Close();
+      event.path = recorder->path();
+      if (emit_events) Emit(event);
+    }
+    s->set_peer(nullptr);
+    if (s->source() == RtpSession::Source::kPeer) s->set_source(RtpSession::Source::kSilence);
+  }
+}
+
+void MediaThread::SendDtmf(SessionId id, const std::string& digits) {
+  if (RtpSession* s = Find(id)) s->QueueDtmf(digits);
+}
+
+void MediaThread::DetectInband(SessionId id, bool enabled) {
+  if (RtpSession* s = Find(id)) s->SetInbandDetection(enabled);
+}
+
+void MediaThread::CloseAll() {
+  for (RtpSession* s : order_) Unlink(*s, false);
+  for (RtpSession* s : order_) {
+    if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
+  }
+  std::vector<uint16_t> ports;
+  for (RtpSession* s : order_) ports.push_back(s->local_port());
+  order_.clear();
+  sessions_.clear();
+  for (uint16_t port : ports) ports_.Release(port);
+}
+
+void MediaThread::Emit(const MediaEvent& event) {
+  if (sink_) sink_(event);
+}
+
+void MediaThread::OnDigit(RtpSession& session, char digit, DtmfSource source) {
+  MediaEvent event{};
+  event.kind = MediaEvent::Kind::kDtmf;
+  event.session = session.id();
+  event.digit = digit;
+  event.dtmf_source = source;
+  Emit(event);
+}
+
+}  // namespace hotline::media

@@ -1,0 +1,99 @@
+// media/media_thread.h: one media thread. It owns a set of RtpSessions and their sockets and
+// runs one loop: an epoll set waits for a 20 ms timerfd and for commands (a TaskQueue posted
+// to by MediaEngine on the control thread). Each tick reads every socket that has data
+// (found with a non-blocking epoll_wait on a second, sockets-only epoll set, then drained with
+// recvmmsg), then gives each session one frame of received audio, then makes each session
+// send one packet from its source (silence, player, bridge peer, or echo) and feeds the
+// recorders. Nothing on this path allocates or locks. Everything below except Start, Stop
+// and Post runs on the media thread only.
+#pragma once
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "common/task_queue.h"
+#include "media/media_engine.h"
+#include "media/port_pool.h"
+#include "media/rtp_session.h"
+
+namespace hotline::media {
+
+class MediaThread final : private RtpSession::Observer {
+ public:
+  // sink and ports must outlive the thread.
+  MediaThread(int index, const MediaOptions& options, const EventSink& sink, PortPool& ports);
+  ~MediaThread() override;  // Stop()
+  MediaThread(const MediaThread&) = delete;
+  MediaThread& operator=(const MediaThread&) = delete;
+
+  Status Start();
+  // Stops the loop and closes every session (recordings are finalized without events).
+  void Stop();
+  // Any thread: runs task on this media thread, in order.
+  void Post(TaskQueue::Task task) { tasks_.Post(std::move(task)); }
+
+  // --- commands: media thread only (posted by MediaEngine) ---
+  // Takes ownership of fd, a bound non-blocking UDP socket on local_port (from ports).
+  void AddSession(SessionId id, int fd, uint16_t local_port);
+  void DestroySession(SessionId id);
+  void SetRemote(SessionId id, const sockaddr_storage& address, socklen_t address_len,
+                 const RemoteMedia& remote);
+  void Play(SessionId id, AudioPtr audio, bool loop, uint64_t token);
+  void StopPlay(SessionId id);
+  void Echo(SessionId id);
+  void Bridge(SessionId a, SessionId b, const std::string& recording_path);
+  void Unbridge(SessionId a, SessionId b);
+  void SendDtmf(SessionId id, const std::string& digits);
+  void DetectInband(SessionId id, bool enabled);
+
+ private:
+  static constexpr int kRecvBatch = 8;
+  static constexpr size_t kRecvBufferSize = 2048;
+  static constexpr int kMaxCatchUpTicks = 3;
+
+  void Run();
+  void Tick(TimePoint now);
+  void ReadSockets(TimePoint now);
+  void ReadSocket(RtpSession& session, TimePoint now);
+  RtpSession* Find(SessionId id);
+  // Breaks session's bridge, if any: both sides back to silence, recording closed.
+  void Unlink(RtpSession& session, bool emit_events);
+  void CloseAll();
+  void Emit(const MediaEvent& event);
+  void OnDigit(RtpSession& session, char digit, DtmfSource source) override;
+
+  const int index_;
+  const MediaOptions& options_;
+  const EventSink& sink_;
+  PortPool& ports_;
+  TaskQueue tasks_;
+  std::thread thread_;
+  bool running_ = false;  // media thread only
+
+  int epoll_fd_ = -1;    // timer + tasks
+  int sockets_fd_ = -1;  // readable sockets, polled each tick
+  int timer_fd_ = -1;
+
+  std::unordered_map<SessionId, std::unique_ptr<RtpSession>> sessions_;
+  std::vector<RtpSession*> order_;  // tick order; RtpSession::index() is the position
+
+  // Scratch for the tick, allocated once.
+  std::vector<epoll_event> ready_;
+  std::array<mmsghdr, kRecvBatch> messages_{};
+  std::array<iovec, kRecvBatch> iovecs_{};
+  std::array<sockaddr_storage, kRecvBatch> sources_{};
+  std::vector<uint8_t> recv_buffers_;
+  std::array<int16_t, kFrameSamples> play_frame_{};
+};
+
+}  // namespace hotline::media

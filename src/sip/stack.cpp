@@ -1,0 +1,413 @@
+// sip/stack.cpp: sofia-sip NUA adapter. See stack.h for the contract.
+#include "sip/stack.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta.h>
+#include <sofia-sip/nua.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su.h>
+#include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
+
+#include <map>
+#include <mutex>
+
+#include "common/log.h"
+#include "common/task_queue.h"
+#include "sip/info_dtmf.h"
+#include "sip/sip_auth_service.h"
+
+namespace hotline::sip {
+
+namespace {
+
+// What we keep per nua handle; bound as the handle's magic.
+struct LegRecord {
+  LegId id = 0;
+  nua_handle_t* handle = nullptr;
+  bool incoming = false;
+  bool answered = false;     // 2xx sent (incoming) or received (outgoing)
+  bool final_sent = false;   // incoming: any final response sent
+  bool ended = false;        // BYE/CANCEL seen or sent, or the INVITE failed: nothing to hang up
+  bool terminated = false;
+};
+
+std::string PayloadOf(const sip_t* sip) {
+  if (sip == nullptr || sip->sip_payload == nullptr || sip->sip_payload->pl_data == nullptr) {
+    return {};
+  }
+  return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+}
+
+std::string UserOf(const url_t* url) {
+  return (url != nullptr && url->url_user != nullptr) ? url->url_user : "";
+}
+
+SourceAddress SourceOf(nua_t* nua) {
+  SourceAddress source;
+  msg_t* msg = nua_current_request(nua);
+  if (msg == nullptr) return source;
+  su_addrinfo_t* ai = msg_addrinfo(msg);
+  if (ai == nullptr || ai->ai_addr == nullptr) return source;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (ai->ai_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    source.port = ntohs(in->sin_port);
+  } else if (ai->ai_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(ai->ai_addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    source.port = ntohs(in6->sin6_port);
+  }
+  source.ip = text;
+  source.transport = ai->ai_protocol == IPPROTO_TCP ? Transport::kTcp : Transport::kUdp;
+  return source;
+}
+
+}  // namespace
+
+struct Stack::Impl {
+  Impl(Stack& owner, StackHandler& handler, const Clock& clock)
+      : owner(owner), handler(handler), clock(clock) {}
+
+  Stack& owner;
+  StackHandler& handler;
+  const Clock& clock;
+  su_root_t* root = nullptr;
+  nua_t* nua = nullptr;
+  TaskQueue tasks;
+  su_wait_t task_wait[1] = {};
+  int task_wait_index = -1;
+  LegId next_leg = 1;
+  std::map<LegId, LegRecord*> legs;
+  std::unique_ptr<SipAuthService> auth;
+  uint64_t next_timer = 1;
+  std::map<uint64_t, su_timer_t*> timers;
+  std::map<su_timer_t*, std::pair<uint64_t, std::function<void()>>> timer_callbacks;
+  bool shutting_down = false;
+
+  static void OnNuaEvent(nua_event_t event, int status, char const* phrase, nua_t* nua,
+                         nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
+                         sip_t const* sip, tagi_t tags[]) {
+    static_cast<Impl*>(magic)->Dispatch(event, status, phrase, nua, nh,
+                                        static_cast<LegRecord*>(hmagic), sip, tags);
+  }
+
+  static int OnTasks(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg) {
+    static_cast<Impl*>(static_cast<void*>(arg))->tasks.Drain();
+    return 0;
+  }
+
+  static void OnTimer(su_root_magic_t*, su_timer_t* timer, su_timer_arg_t* arg) {
+    auto* self = static_cast<Impl*>(static_cast<void*>(arg));
+    auto it = self->timer_callbacks.find(timer);
+    if (it == self->timer_callbacks.end()) return;
+    auto callback = std::move(it->second.second);
+    self->timers.erase(it->second.first);
+    self->timer_callbacks.erase(it);
+    su_timer_destroy(timer);
+    callback();
+  }
+
+  LegRecord* NewLeg(nua_handle_t* nh, bool incoming) {
+    auto* leg = new LegRecord;
+    leg->id = next_leg++;
+    leg->handle = nh;
+    leg->incoming = incoming;
+    legs[leg->id] = leg;
+    nua_handle_bind(nh, leg);
+    return leg;
+  }
+
+  LegRecord* Find(LegId id) {
+    auto it = legs.find(id);
+    return it == legs.end() ? nullptr : it->second;
+  }
+
+  void Dispatch(nua_event_t event, int status, char const* phrase, nua_t* nua_agent,
+                nua_handle_t* nh, LegRecord* leg, sip_t const* sip, tagi_t tags[]);
+  void HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
+  void HandleInfo(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
+  void HandleState(nua_handle_t* nh, LegRecord* leg, tagi_t tags[]);
+};
+
+void Stack::Impl::Dispatch(nua_event_t event, int status, char const* phrase, nua_t* nua_agent,
+                           nua_handle_t* nh, LegRecord* leg, sip_t const* sip, tagi_t tags[]) {
+  switch (event) {
+    case nua_i_register:
+      auth->HandleRegister(nua_agent, nh, sip, SourceOf(nua_agent));
+      nua_handle_destroy(nh);
+      return;
+    case nua_i_invite:
+      HandleInvite(nh, leg, sip);
+      return;
+    case nua_i_ack:
+      if (leg != nullptr) handler.OnAck(leg->id);
+      return;
+    case nua_i_cancel:
+      if (leg != nullptr) {
+        leg->final_sent = true;
+        leg->ended = true;
+        handler.OnCancel(leg->id);
+      }
+      return;
+    case nua_i_bye:
+      if (leg != nullptr) {
+        leg->ended = true;
+        handler.OnBye(leg->id);
+      }
+      return;
+    case nua_i_info:
+      HandleInfo(nh, leg, sip);
+      return;
+    case nua_r_invite:
+      if (leg != nullptr) {
+        if (status >= 200 && status < 300) leg->answered = true;
+        if (status >= 300 && !leg->answered) leg->ended = true;
+        handler.OnInviteResponse(leg->id, status, PayloadOf(sip));
+      }
+      return;
+    case nua_i_state:
+      HandleState(nh, leg, tags);
+      return;
+    case nua_r_shutdown:
+      if (status >= 200) {
+        HLOG_INFO("SIP stack stopped ({} {})", status, phrase ? phrase : "");
+        handler.OnShutdownComplete();
+      }
+      return;
+    case nua_i_options:
+    case nua_i_outbound:
+      if (leg == nullptr && nh != nullptr) nua_handle_destroy(nh);
+      return;
+    case nua_i_error:
+      HLOG_WARN("SIP stack error {} {}", status, phrase ? phrase : "");
+      return;
+    default:
+      if (status >= 300) {
+        HLOG_DEBUG("SIP event {} {} {}", nua_event_name(event), status, phrase ? phrase : "");
+      }
+      // Requests that created a handle we never bound (MESSAGE, SUBSCRIBE, ...) are answered
+      // by NUA itself (405/501); drop their handles.
+      if (leg == nullptr && nh != nullptr && event < nua_r_set_params && event != nua_i_state &&
+          event != nua_i_terminated) {
+        nua_handle_destroy(nh);
+      }
+      return;
+  }
+}
+
+void Stack::Impl::HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* sip) {
+  if (leg != nullptr) {  // re-INVITE in an established dialog
+    handler.OnReinvite(leg->id, PayloadOf(sip));
+    return;
+  }
+  if (shutting_down) {
+    nua_respond(nh, 503, "Service Unavailable", TAG_END());
+    nua_handle_destroy(nh);
+    return;
+  }
+  leg = NewLeg(nh, /*incoming=*/true);
+  IncomingInvite invite;
+  invite.leg = leg->id;
+  invite.sip_call_id = (sip && sip->sip_call_id) ? sip->sip_call_id->i_id : "";
+  if (sip && sip->sip_from) {
+    invite.from_user = UserOf(sip->sip_from->a_url);
+    if (sip->sip_from->a_display) invite.from_display = sip->sip_from->a_display;
+  }
+  if (sip && sip->sip_request) invite.to_user = UserOf(sip->sip_request->rq_url);
+  invite.source = SourceOf(nua);
+  invite.sdp = PayloadOf(sip);
+  auth->ClassifyCaller(sip, invite);
+  handler.OnInvite(invite);
+}
+
+void Stack::Impl::HandleInfo(nua_handle_t* nh, LegRecord* leg, const sip_t* sip) {
+  std::string content_type;
+  if (sip && sip->sip_content_type && sip->sip_content_type->c_type) {
+    content_type = sip->sip_content_type->c_type;
+  }
+  auto digit = ParseInfoDtmf(content_type, PayloadOf(sip));
+  if (leg == nullptr) {
+    nua_respond(nh, 481, "Call/Transaction Does Not Exist", NUTAG_WITH_THIS(nua), TAG_END());
+    nua_handle_destroy(nh);
+    return;
+  }
+  if (!digit) {
+    nua_respond(nh, 415, "Unsupported Media Type", NUTAG_WITH_THIS(nua),
+                SIPTAG_ACCEPT_STR("application/dtmf-relay, application/dtmf"), TAG_END());
+    return;
+  }
+  nua_respond(nh, 200, "OK", NUTAG_WITH_THIS(nua), TAG_END());
+  handler.OnInfoDtmf(leg->id, *digit);
+}
+
+void Stack::Impl::HandleState(nua_handle_t* nh, LegRecord* leg, tagi_t tags[]) {
+  int call_state = nua_callstate_init;
+  tl_gets(tags, NUTAG_CALLSTATE_REF(call_state), TAG_END());
+  if (call_state != nua_callstate_terminated) return;
+  if (leg == nullptr) {
+    if (nh != nullptr) nua_handle_destroy(nh);
+    return;
+  }
+  if (leg->terminated) return;
+  leg->terminated = true;
+  LegId id = leg->id;
+  legs.erase(id);
+  nua_handle_bind(nh, nullptr);
+  nua_handle_destroy(nh);
+  delete leg;
+  handler.OnLegTerminated(id);
+}
+
+Stack::Stack(StackOptions options, StackHandler& handler, const Clock& clock)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>(*this, handler, clock)) {}
+
+Stack::~Stack() {
+  if (impl_->nua != nullptr) {
+    nua_destroy(impl_->nua);
+    impl_->nua = nullptr;
+  }
+  for (auto& [id, timer] : impl_->timers) su_timer_destroy(timer);
+  for (auto& [id, leg] : impl_->legs) delete leg;
+  if (impl_->root != nullptr) {
+    if (impl_->task_wait_index >= 0) su_root_deregister(impl_->root, impl_->task_wait_index);
+    su_root_destroy(impl_->root);
+  }
+  su_deinit();
+}
+
+Status Stack::Start() {
+  su_init();
+  impl_->root = su_root_create(nullptr);
+  if (impl_->root == nullptr) return Error{"cannot create the SIP event loop"};
+  su_wait_create(impl_->task_wait, impl_->tasks.fd(), SU_WAIT_IN);
+  impl_->task_wait_index = su_root_register(impl_->root, impl_->task_wait, &Impl::OnTasks,
+                                            static_cast<su_wakeup_arg_t*>(
+                                                static_cast<void*>(impl_.get())),
+                                            0);
+  impl_->auth = std::make_unique<SipAuthService>(options_, impl_->clock);
+
+  std::string url = "sip:" + options_.listen_ip + ":" + std::to_string(options_.port);
+  if (options_.listen_ip.find(':') != std::string::npos) {
+    url = "sip:[" + options_.listen_ip + "]:" + std::to_string(options_.port);
+  }
+  impl_->nua = nua_create(
+      impl_->root, &Impl::OnNuaEvent, impl_.get(), NUTAG_URL(url.c_str()),
+      NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1),
+      NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_APPL_METHOD("REGISTER"),
+      NUTAG_APPL_METHOD("INFO"), NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER"),
+      SIPTAG_USER_AGENT_STR("Hotline/0.1"), SIPTAG_SERVER_STR("Hotline/0.1"),
+      NTATAG_MAXSIZE(options_.max_message_bytes), NTATAG_UDP_MTU(65535), TAG_END());
+  if (impl_->nua == nullptr) {
+    return Error{"cannot listen for SIP on " + options_.listen_ip + ":" +
+                 std::to_string(options_.port) + " (address in use or not local?)"};
+  }
+  HLOG_INFO("SIP listening on udp and tcp {}:{}", options_.listen_ip, options_.port);
+  return Status::Ok();
+}
+
+void Stack::Run() { su_root_run(impl_->root); }
+
+void Stack::Post(std::function<void()> task) { impl_->tasks.Post(std::move(task)); }
+
+void Stack::Shutdown() {
+  impl_->shutting_down = true;
+  nua_shutdown(impl_->nua);
+}
+
+void Stack::Break() { su_root_break(impl_->root); }
+
+void Stack::Respond(LegId id, int status, const std::string& reason, const std::string& sdp) {
+  LegRecord* leg = impl_->Find(id);
+  if (leg == nullptr || leg->terminated) return;
+  const char* phrase = reason.empty() ? sip_status_phrase(status) : reason.c_str();
+  if (phrase == nullptr) phrase = "";
+  nua_respond(leg->handle, status, phrase,
+              TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+              TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
+  if (status >= 200) leg->final_sent = true;
+  if (status >= 200 && status < 300) leg->answered = true;
+}
+
+void Stack::Challenge(LegId id, bool stale) {
+  LegRecord* leg = impl_->Find(id);
+  if (leg == nullptr || leg->terminated) return;
+  std::string header = impl_->auth->ChallengeHeader(stale);
+  nua_respond(leg->handle, 407, sip_407_Proxy_auth_required,
+              SIPTAG_PROXY_AUTHENTICATE_STR(header.c_str()), TAG_END());
+  leg->final_sent = true;
+}
+
+LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
+                  const std::string& from_display, const std::string& to_user,
+                  const std::string& sdp) {
+  std::string host = options_.listen_ip + ":" + std::to_string(options_.port);
+  std::string from = "<sip:" + from_user + "@" + host + ">";
+  if (!from_display.empty()) from = "\"" + from_display + "\" " + from;
+  std::string to = "<sip:" + to_user + "@" + host + ">";
+  nua_handle_t* nh = nua_handle(impl_->nua, nullptr, SIPTAG_TO_STR(to.c_str()),
+                                SIPTAG_FROM_STR(from.c_str()), TAG_END());
+  LegRecord* leg = impl_->NewLeg(nh, /*incoming=*/false);
+  nua_invite(nh, NUTAG_URL(target.uri.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+             SIPTAG_PAYLOAD_STR(sdp.c_str()), TAG_END());
+  return leg->id;
+}
+
+void Stack::Hangup(LegId id, int status_if_unanswered) {
+  LegRecord* leg = impl_->Find(id);
+  if (leg == nullptr || leg->terminated || leg->ended) return;
+  leg->ended = true;
+  if (leg->incoming) {
+    if (!leg->final_sent) {
+      const char* phrase = sip_status_phrase(status_if_unanswered);
+      nua_respond(leg->handle, status_if_unanswered, phrase ? phrase : "", TAG_END());
+      leg->final_sent = true;
+    } else if (leg->answered) {
+      nua_bye(leg->handle, TAG_END());
+    }
+  } else if (leg->answered) {
+    nua_bye(leg->handle, TAG_END());
+  } else {
+    nua_cancel(leg->handle, TAG_END());
+  }
+}
+
+void Stack::Reinvite(LegId id, const std::string& sdp) {
+  LegRecord* leg = impl_->Find(id);
+  if (leg == nullptr || leg->terminated || !leg->answered) return;
+  nua_invite(leg->handle, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+             SIPTAG_PAYLOAD_STR(sdp.c_str()), TAG_END());
+}
+
+std::vector<ContactTarget> Stack::Contacts(const std::string& user) {
+  return impl_->auth->Contacts(user);
+}
+
+bool Stack::IsKnownUser(const std::string& user) const { return impl_->auth->IsKnownUser(user); }
+
+uint64_t Stack::SetTimer(Duration after, std::function<void()> callback) {
+  su_timer_t* timer = su_timer_create(su_root_task(impl_->root), 0);
+  uint64_t id = impl_->next_timer++;
+  impl_->timers[id] = timer;
+  impl_->timer_callbacks[timer] = {id, std::move(callback)};
+  su_timer_set_interval(timer, &Impl::OnTimer,
+                        static_cast<su_timer_arg_t*>(static_cast<void*>(impl_.get())),
+                        static_cast<su_duration_t>(after.count()));
+  return id;
+}
+
+void Stack::CancelTimer(uint64_t timer_id) {
+  auto it = impl_->timers.find(timer_id);
+  if (it == impl_->timers.end()) return;
+  su_timer_t* timer = it->second;
+  impl_->timer_callbacks.erase(timer);
+  impl_->timers.erase(it);
+  su_timer_destroy(timer);
+}
+
+}  // namespace hotline::sip
