@@ -13,7 +13,7 @@ def run(t):
     tone440 = H.make_tone(t.path("t440.ulaw.wav"), 440, 20, ulaw=True)
 
     # 1. uac_call -> uas_answer, RTP streamed both ways, caller hangs up.
-    uas = H.Sipp(t, "uas_answer.xml", "x", 1, subs={"MEDIA": H.media_stream(tone440, 3000),
+    uas = H.Sipp(t, "uas_answer.xml", "x", 9, subs={"MEDIA": H.media_stream_start(tone440),
                                                      "ENDING": "UAS_WAIT_BYE"}, timeout_s=20)
     uas.start()
     time.sleep(0.5)

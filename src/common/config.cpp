@@ -1,0 +1,604 @@
+#include "common/config.h"
+
+#include <arpa/inet.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "common/demo_config_yaml.h"
+
+namespace hotline {
+
+namespace {
+
+constexpr size_t kMaxReportedProblems = 20;
+
+bool IsIpAddress(const std::string& text) {
+  unsigned char buffer[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+std::string Trim(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A user or dial-plan number: the user part of a SIP URI, so no spaces, '@' or ':'.
+bool IsValidNumber(const std::string& number) {
+  if (number.empty()) return false;
+  for (char c : number) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '@' || c == ':' || c == ';' || c == '"' ||
+        c == '<' || c == '>') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Collects "SOURCE:LINE: problem" messages while walking the YAML tree.
+class ConfigParser {
+ public:
+  ConfigParser(std::string source, std::string base_dir)
+      : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+
+  Result<Config> Parse(const std::string& yaml_text);
+
+ private:
+  // 1-based line of a node, or of `fallback` when the node has no position.
+  static int LineOf(const YAML::Node& node, int fallback = 0) {
+    YAML::Mark mark = node.Mark();
+    if (mark.is_null() || mark.line < 0) return fallback;
+    return mark.line + 1;
+  }
+
+  void Fail(int line, const std::string& problem) {
+    std::string where = line > 0 ? source_ + ":" + std::to_string(line) : source_;
+    problems_.emplace_back(line, where + ": " + problem);
+  }
+
+  static std::string Describe(const YAML::Node& node) {
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+        return "nothing";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      case YAML::NodeType::Scalar:
+        return "\"" + node.Scalar() + "\"";
+      default:
+        return "an undefined value";
+    }
+  }
+
+  bool GetString(const YAML::Node& node, const std::string& what, int line, std::string& out) {
+    if (node.IsNull()) {
+      out.clear();
+      return true;
+    }
+    if (!node.IsScalar()) {
+      Fail(line, what + " must be a string, not " + Describe(node));
+      return false;
+    }
+    out = node.Scalar();
+    return true;
+  }
+
+  bool GetNonEmptyString(const YAML::Node& node, const std::string& what, int line,
+                         std::string& out) {
+    if (!GetString(node, what, line, out)) return false;
+    if (out.empty()) {
+      Fail(line, what + " must not be empty");
+      return false;
+    }
+    return true;
+  }
+
+  template <typename Int>
+  bool GetInt(const YAML::Node& node, const std::string& what, int line, long long min,
+              long long max, Int& out) {
+    std::string text = node.IsScalar() ? Trim(node.Scalar()) : std::string();
+    long long value = 0;
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    if (!text.empty() && *begin == '+') ++begin;
+    auto [ptr, ec] = std::from_chars(begin, end, value);
+    bool parsed = node.IsScalar() && !text.empty() && ec == std::errc() && ptr == end;
+    if (!parsed || value < min || value > max) {
+      Fail(line, what + " must be an integer from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", not " + Describe(node));
+      return false;
+    }
+    out = static_cast<Int>(value);
+    return true;
+  }
+
+  bool GetBool(const YAML::Node& node, const std::string& what, int line, bool& out) {
+    static const std::set<std::string> kTrue = {"true", "True", "TRUE", "yes", "Yes",
+                                                "YES",  "on",   "On",   "ON"};
+    static const std::set<std::string> kFalse = {"false", "False", "FALSE", "no", "No",
+                                                 "NO",    "off",   "Off",   "OFF"};
+    if (node.IsScalar() && kTrue.count(node.Scalar())) {
+      out = true;
+      return true;
+    }
+    if (node.IsScalar() && kFalse.count(node.Scalar())) {
+      out = false;
+      return true;
+    }
+    Fail(line, what + " must be true or false, not " + Describe(node));
+    return false;
+  }
+
+  // A list (or nothing, meaning empty). Returns false after reporting if it is something else.
+  bool CheckList(const YAML::Node& node, const std::string& what, int line) {
+    if (node.IsNull() || node.IsSequence()) return true;
+    Fail(line, what + " must be a list, not " + Describe(node));
+    return false;
+  }
+
+  // Walks a mapping's keys; reports keys not in `known` and repeated keys. Calls
+  // visit(key, value, key_line) for the others.
+  template <typename Visit>
+  bool ForEachKey(const YAML::Node& map, const std::string& what, int line,
+                  const std::set<std::string>& known, Visit visit) {
+    if (!map.IsMap()) {
+      Fail(line, what + " must be a mapping (key: value), not " + Describe(map));
+      return false;
+    }
+    std::set<std::string> seen;
+    for (const auto& item : map) {
+      int key_line = LineOf(item.first, line);
+      if (!item.first.IsScalar()) {
+        Fail(key_line, what + ": keys must be plain names");
+        continue;
+      }
+      const std::string& key = item.first.Scalar();
+      if (!known.count(key)) {
+        std::string hint;
+        for (const auto& k : known) {
+          if (EditDistance(key, k) <= 2) hint = " (did you mean \"" + k + "\"?)";
+        }
+        if (hint.empty()) {
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          hint = " (known keys: " + list + ")";
+        }
+        Fail(key_line, "unknown key \"" + key + "\" in " + what + hint);
+        continue;
+      }
+      if (!seen.insert(key).second) {
+        Fail(key_line, "key \"" + key + "\" appears twice in " + what);
+        continue;
+      }
+      visit(key, item.second, key_line);
+    }
+    return true;
+  }
+
+  void ParseTopLevel(const std::string& key, const YAML::Node& value, int key_line);
+  void ParseUsers(const YAML::Node& list, int line);
+  void ParseTrunks(const YAML::Node& list, int line);
+  void ParseEntryNumbers(const YAML::Node& list, int line);
+  void ParseDialPlan(const YAML::Node& list, int line);
+  void CrossCheck();
+
+  std::string source_;
+  std::string base_dir_;
+  Config config_;
+  std::vector<std::pair<int, std::string>> problems_;  // (line, message)
+  std::map<std::string, int> key_lines_;               // top-level key -> line
+  std::vector<int> user_lines_;                        // line of each user's number
+  std::vector<int> dial_number_lines_;                 // line of each dial-plan entry's number
+  std::vector<int> dial_target_lines_;                 // line of each dial-plan entry's target
+};
+
+void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value, int key_line) {
+  int line = LineOf(value, key_line);
+  key_lines_[key] = key_line;
+  Config& c = config_;
+  if (key == "listen") {
+    if (GetNonEmptyString(value, key, line, c.listen) && !IsIpAddress(c.listen)) {
+      Fail(line, "listen must be an IPv4 or IPv6 address, not \"" + c.listen + "\"");
+    }
+  } else if (key == "sip_port") {
+    GetInt(value, key, line, 1, 65535, c.sip_port);
+  } else if (key == "http_port") {
+    GetInt(value, key, line, 1, 65535, c.http_port);
+  } else if (key == "rtp_ports") {
+    std::string text;
+    if (!GetNonEmptyString(value, key, line, text)) return;
+    auto range = ParsePortRange(text);
+    if (!range) {
+      Fail(line, "rtp_ports: " + range.error().message);
+      return;
+    }
+    c.rtp_port_low = range->first;
+    c.rtp_port_high = range->second;
+  } else if (key == "data_dir") {
+    GetNonEmptyString(value, key, line, c.data_dir);
+  } else if (key == "log_level") {
+    static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
+                                                  "error", "critical", "off"};
+    if (GetNonEmptyString(value, key, line, c.log_level) && !kLevels.count(c.log_level)) {
+      Fail(line, "log_level must be trace, debug, info, warn, error, critical or off, not \"" +
+                     c.log_level + "\"");
+    }
+  } else if (key == "realm") {
+    GetNonEmptyString(value, key, line, c.realm);
+  } else if (key == "media_threads") {
+    GetInt(value, key, line, 1, 64, c.media_threads);
+  } else if (key == "rtp_timeout_s") {
+    GetInt(value, key, line, 1, 86400, c.rtp_timeout_s);
+  } else if (key == "nonce_ttl_s") {
+    GetInt(value, key, line, 1, 86400, c.nonce_ttl_s);
+  } else if (key == "register_min_expires_s") {
+    GetInt(value, key, line, 1, 604800, c.register_min_expires_s);
+  } else if (key == "register_max_expires_s") {
+    GetInt(value, key, line, 1, 604800, c.register_max_expires_s);
+  } else if (key == "no_answer_timeout_s") {
+    GetInt(value, key, line, 1, 86400, c.no_answer_timeout_s);
+  } else if (key == "record_calls") {
+    GetBool(value, key, line, c.record_calls);
+  } else if (key == "tone_region") {
+    if (GetNonEmptyString(value, key, line, c.tone_region) && c.tone_region != "cn" &&
+        c.tone_region != "us") {
+      Fail(line, "tone_region must be cn or us, not \"" + c.tone_region + "\"");
+    }
+  } else if (key == "users") {
+    ParseUsers(value, line);
+  } else if (key == "trunks") {
+    ParseTrunks(value, line);
+  } else if (key == "entry_numbers") {
+    ParseEntryNumbers(value, line);
+  } else if (key == "dial_plan") {
+    ParseDialPlan(value, line);
+  }
+}
+
+void ConfigParser::ParseUsers(const YAML::Node& list, int line) {
+  if (!CheckList(list, "users", line)) return;
+  std::map<std::string, int> numbers;  // number -> line of its first definition
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    SipUser user;
+    int number_line = 0;
+    bool has_password = false;
+    ForEachKey(
+        item, "a user", item_line, {"number", "password", "name", "display_name"},
+        [&](const std::string& key, const YAML::Node& value, int key_line) {
+          int value_line = LineOf(value, key_line);
+          if (key == "number") {
+            number_line = value_line;
+            if (GetNonEmptyString(value, "user number", value_line, user.number) &&
+                !IsValidNumber(user.number)) {
+              Fail(value_line,
+                   "user number \"" + user.number + "\" must not contain spaces, '@', ':' or ';'");
+            }
+          } else if (key == "password") {
+            has_password = true;
+            if (GetString(value, "password", value_line, user.password) && user.password.empty()) {
+              Fail(value_line, "password must not be empty");
+            }
+          } else {  // name or display_name
+            GetString(value, "user " + key, value_line, user.display_name);
+          }
+        });
+    if (!item.IsMap()) continue;
+    if (number_line == 0) {
+      Fail(item_line, "a user needs a number");
+      continue;
+    }
+    if (!has_password) {
+      Fail(item_line, "user " + user.number + " needs a password (must not be empty)");
+    }
+    if (!user.number.empty()) {
+      auto [it, inserted] = numbers.emplace(user.number, number_line);
+      if (!inserted) {
+        Fail(number_line, "duplicate user number " + user.number + " (first defined on line " +
+                              std::to_string(it->second) + ")");
+      }
+    }
+    config_.users.push_back(std::move(user));
+    user_lines_.push_back(number_line);
+  }
+}
+
+void ConfigParser::ParseTrunks(const YAML::Node& list, int line) {
+  if (!CheckList(list, "trunks", line)) return;
+  std::set<std::string> names;
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    Trunk trunk;
+    bool has_address = false;
+    ForEachKey(item, "a trunk", item_line, {"name", "address"},
+               [&](const std::string& key, const YAML::Node& value, int key_line) {
+                 int value_line = LineOf(value, key_line);
+                 if (key == "name") {
+                   if (GetNonEmptyString(value, "trunk name", value_line, trunk.name) &&
+                       !names.insert(trunk.name).second) {
+                     Fail(value_line, "duplicate trunk name " + trunk.name);
+                   }
+                 } else {
+                   has_address = true;
+                   if (GetNonEmptyString(value, "trunk address", value_line, trunk.address) &&
+                       !IsIpAddress(trunk.address)) {
+                     Fail(value_line, "trunk address must be an IPv4 or IPv6 address, not \"" +
+                                          trunk.address + "\"");
+                   }
+                 }
+               });
+    if (!item.IsMap()) continue;
+    if (!has_address) Fail(item_line, "a trunk needs an address");
+    config_.trunks.push_back(std::move(trunk));
+  }
+}
+
+void ConfigParser::ParseEntryNumbers(const YAML::Node& list, int line) {
+  if (!CheckList(list, "entry_numbers", line)) return;
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    std::string number;
+    if (!GetNonEmptyString(item, "an entry number", item_line, number)) continue;
+    if (!IsValidNumber(number)) {
+      Fail(item_line, "entry number \"" + number + "\" must not contain spaces, '@', ':' or ';'");
+      continue;
+    }
+    config_.entry_numbers.push_back(std::move(number));
+  }
+}
+
+void ConfigParser::ParseDialPlan(const YAML::Node& list, int line) {
+  if (!CheckList(list, "dial_plan", line)) return;
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    DialPlanEntry entry;
+    int number_line = 0;
+    int action_line = 0;
+    int target_line = 0;
+    ForEachKey(item, "a dial-plan entry", item_line,
+               {"number", "action", "language", "prompt", "target"},
+               [&](const std::string& key, const YAML::Node& value, int key_line) {
+                 int value_line = LineOf(value, key_line);
+                 if (key == "number") {
+                   number_line = value_line;
+                   if (GetNonEmptyString(value, "dial-plan number", value_line, entry.number) &&
+                       !IsValidNumber(entry.number)) {
+                     Fail(value_line, "dial-plan number \"" + entry.number +
+                                          "\" must not contain spaces, '@', ':' or ';'");
+                   }
+                 } else if (key == "action") {
+                   action_line = value_line;
+                   if (GetNonEmptyString(value, "action", value_line, entry.action) &&
+                       entry.action != "echo" && entry.action != "digits_readback" &&
+                       entry.action != "user") {
+                     Fail(value_line, "unknown dial-plan action \"" + entry.action +
+                                          "\" (valid: echo, digits_readback, user)");
+                   }
+                 } else if (key == "language") {
+                   if (GetNonEmptyString(value, "language", value_line, entry.language) &&
+                       entry.language != "en" && entry.language != "zh") {
+                     Fail(value_line, "language must be en or zh, not \"" + entry.language + "\"");
+                   }
+                 } else if (key == "prompt") {
+                   GetString(value, "prompt", value_line, entry.prompt);
+                   if (EndsWith(entry.prompt, ".wav")) {
+                     std::filesystem::path path(entry.prompt);
+                     if (path.is_relative() && !base_dir_.empty()) {
+                       entry.prompt = (std::filesystem::path(base_dir_) / path).lexically_normal();
+                     }
+                     std::error_code ec;
+                     if (!std::filesystem::is_regular_file(entry.prompt, ec)) {
+                       Fail(value_line, "prompt file " + entry.prompt + " does not exist");
+                     }
+                   }
+                 } else {
+                   target_line = value_line;
+                   GetString(value, "target", value_line, entry.target);
+                 }
+               });
+    if (!item.IsMap()) continue;
+    if (number_line == 0) Fail(item_line, "a dial-plan entry needs a number");
+    if (action_line == 0) Fail(item_line, "a dial-plan entry needs an action");
+    if (entry.action == "user" && target_line == 0) {
+      Fail(item_line, "dial-plan entry " + entry.number + " (action user) needs a target");
+    }
+    config_.dial_plan.push_back(std::move(entry));
+    dial_number_lines_.push_back(number_line);
+    dial_target_lines_.push_back(target_line != 0 ? target_line : item_line);
+  }
+}
+
+// Checks that need the whole file: users, dial plan and ports against each other.
+void ConfigParser::CrossCheck() {
+  const Config& c = config_;
+  std::map<std::string, size_t> user_index;
+  for (size_t i = 0; i < c.users.size(); ++i) user_index.emplace(c.users[i].number, i);
+
+  std::map<std::string, int> dial_numbers;
+  for (size_t i = 0; i < c.dial_plan.size(); ++i) {
+    const DialPlanEntry& entry = c.dial_plan[i];
+    int number_line = dial_number_lines_[i];
+    if (!entry.number.empty()) {
+      auto [it, inserted] = dial_numbers.emplace(entry.number, number_line);
+      if (!inserted) {
+        Fail(number_line, "duplicate dial-plan number " + entry.number +
+                              " (first defined on line " + std::to_string(it->second) + ")");
+      }
+      auto user = user_index.find(entry.number);
+      if (user != user_index.end()) {
+        Fail(number_line, "dial-plan number " + entry.number + " is also a user number (line " +
+                              std::to_string(user_lines_[user->second]) + ")");
+      }
+    }
+    if (entry.action == "user" && !entry.target.empty() && !user_index.count(entry.target)) {
+      Fail(dial_target_lines_[i],
+           "dial-plan entry " + entry.number + ": target " + entry.target + " is not a known user");
+    }
+  }
+
+  auto line_of = [&](const char* key) {
+    auto it = key_lines_.find(key);
+    return it == key_lines_.end() ? 0 : it->second;
+  };
+  if (c.register_min_expires_s > c.register_max_expires_s) {
+    int line = std::max(line_of("register_min_expires_s"), line_of("register_max_expires_s"));
+    Fail(line, "register_min_expires_s (" + std::to_string(c.register_min_expires_s) +
+                   ") is greater than register_max_expires_s (" +
+                   std::to_string(c.register_max_expires_s) + ")");
+  }
+  if (c.sip_port >= c.rtp_port_low && c.sip_port <= c.rtp_port_high) {
+    int line = std::max(line_of("sip_port"), line_of("rtp_ports"));
+    Fail(line, "sip_port " + std::to_string(c.sip_port) + " lies inside rtp_ports " +
+                   std::to_string(c.rtp_port_low) + "-" + std::to_string(c.rtp_port_high));
+  }
+  if (c.http_port == c.sip_port) {
+    int line = std::max(line_of("sip_port"), line_of("http_port"));
+    Fail(line, "http_port and sip_port are both " + std::to_string(c.sip_port));
+  }
+}
+
+Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
+  config_.source = source_;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    Fail(e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg);
+    return Error{problems_.front().second};
+  }
+  try {
+    if (root.IsMap()) {
+      static const std::set<std::string> kKeys = {"listen",
+                                                  "sip_port",
+                                                  "rtp_ports",
+                                                  "http_port",
+                                                  "data_dir",
+                                                  "log_level",
+                                                  "realm",
+                                                  "media_threads",
+                                                  "rtp_timeout_s",
+                                                  "nonce_ttl_s",
+                                                  "register_min_expires_s",
+                                                  "register_max_expires_s",
+                                                  "no_answer_timeout_s",
+                                                  "record_calls",
+                                                  "tone_region",
+                                                  "users",
+                                                  "trunks",
+                                                  "entry_numbers",
+                                                  "dial_plan"};
+      ForEachKey(root, "the configuration", 1, kKeys,
+                 [&](const std::string& key, const YAML::Node& value, int key_line) {
+                   ParseTopLevel(key, value, key_line);
+                 });
+      CrossCheck();
+    } else if (!root.IsNull()) {
+      Fail(LineOf(root, 1),
+           "the configuration must be a mapping (key: value), not " + Describe(root));
+    }
+  } catch (const YAML::Exception& e) {
+    // Not expected (every access is type-checked first), but yaml-cpp must never throw past us.
+    Fail(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
+  }
+  if (problems_.empty()) return std::move(config_);
+  std::stable_sort(problems_.begin(), problems_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string message;
+  for (size_t i = 0; i < problems_.size() && i < kMaxReportedProblems; ++i) {
+    if (i > 0) message += "\n";
+    message += problems_[i].second;
+  }
+  if (problems_.size() > kMaxReportedProblems) {
+    message += "\n(" + std::to_string(problems_.size() - kMaxReportedProblems) + " more problems)";
+  }
+  return Error{message};
+}
+
+}  // namespace
+
+Result<std::pair<uint16_t, uint16_t>> ParsePortRange(const std::string& text) {
+  std::string trimmed = Trim(text);
+  size_t dash = trimmed.find('-');
+  auto parse_port = [](const std::string& part, uint16_t& out) {
+    std::string digits = Trim(part);
+    unsigned long value = 0;
+    const char* end = digits.data() + digits.size();
+    auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+    if (digits.empty() || ec != std::errc() || ptr != end || value < 1 || value > 65535) {
+      return false;
+    }
+    out = static_cast<uint16_t>(value);
+    return true;
+  };
+  uint16_t low = 0;
+  uint16_t high = 0;
+  if (dash == std::string::npos || !parse_port(trimmed.substr(0, dash), low) ||
+      !parse_port(trimmed.substr(dash + 1), high)) {
+    return Error{"port range must be LOW-HIGH with ports from 1 to 65535, not \"" + text + "\""};
+  }
+  if (low > high) {
+    return Error{"port range " + trimmed + " is reversed (LOW must not exceed HIGH)"};
+  }
+  if (high - low + 1 < 2) {
+    return Error{"port range " + trimmed + " is too small (at least 2 ports)"};
+  }
+  return std::make_pair(low, high);
+}
+
+Result<Config> ParseConfig(const std::string& yaml_text, const std::string& source) {
+  return ConfigParser(source, "").Parse(yaml_text);
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error{path + ": cannot open the configuration file: " + std::strerror(errno)};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Error{path + ": cannot read the configuration file"};
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  if (base_dir.empty()) base_dir = ".";
+  return ConfigParser(path, base_dir).Parse(text.str());
+}
+
+Result<Config> DemoConfig() {
+  const auto* bytes = reinterpret_cast<const char*>(generated::kDemoConfigYaml);
+  std::string text(bytes, sizeof(generated::kDemoConfigYaml) - 1);
+  return ConfigParser("<embedded demo>", "").Parse(text);
+}
+
+}  // namespace hotline

@@ -1,0 +1,291 @@
+#include "store/cdr_store.h"
+
+#include <ctime>
+
+#include "common/log.h"
+
+namespace hotline::store {
+
+namespace {
+
+const char* const kCallColumns =
+    "id, sip_call_id, from_number, from_display, to_number, direction, source_ip, "
+    "answered_by, start_time, answer_time, end_time, start_ms, answer_ms, end_ms, ring_ms, "
+    "talk_ms, total_ms, disposition, hangup_cause, hangup_side, sip_status, state, "
+    "recording_path, dtmf_digits";
+
+CdrRow ReadCall(const Statement& s) {
+  CdrRow row;
+  row.id = s.Text(0);
+  row.sip_call_id = s.Text(1);
+  row.from_number = s.Text(2);
+  row.from_display = s.Text(3);
+  row.to_number = s.Text(4);
+  row.direction = s.Text(5);
+  row.source_ip = s.Text(6);
+  row.answered_by = s.Text(7);
+  row.start_time = s.Text(8);
+  row.answer_time = s.OptionalText(9);
+  row.end_time = s.OptionalText(10);
+  row.start_ms = s.Int(11);
+  row.answer_ms = s.OptionalInt(12);
+  row.end_ms = s.OptionalInt(13);
+  row.ring_ms = s.OptionalInt(14);
+  row.talk_ms = s.OptionalInt(15);
+  row.total_ms = s.OptionalInt(16);
+  row.disposition = s.Text(17);
+  row.hangup_cause = s.Text(18);
+  row.hangup_side = s.Text(19);
+  row.sip_status = s.OptionalInt(20);
+  row.state = s.Text(21);
+  row.recording_path = s.Text(22);
+  row.dtmf_digits = s.Text(23);
+  return row;
+}
+
+// Error unless the last statement changed a row; `what` says which row was expected.
+Status ExpectChange(SqliteDb& db, const std::string& what) {
+  if (db.Changes() > 0) return Status::Ok();
+  return Error{"no " + what};
+}
+
+}  // namespace
+
+std::string FormatIsoUtc(WallTime time) {
+  int64_t ms = EpochMs(time);
+  int64_t seconds = ms / 1000;
+  int64_t millis = ms % 1000;
+  if (millis < 0) {  // before 1970: floor, not truncate
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[40];
+  size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(millis));
+  return text;
+}
+
+int64_t EpochMs(WallTime time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+Result<std::unique_ptr<CdrStore>> CdrStore::Open(const std::string& path) {
+  auto db = SqliteDb::Open(path);
+  if (!db) return db.error();
+  if (auto migrated = (*db)->Migrate(HotlineMigrations()); !migrated.ok()) {
+    return Error{migrated.message()};
+  }
+  std::unique_ptr<CdrStore> store(new CdrStore(std::move(db).value()));
+  if (auto prepared = store->Prepare(); !prepared.ok()) {
+    return Error{path + ": " + prepared.message()};
+  }
+  return store;
+}
+
+CdrStore::~CdrStore() = default;
+
+Status CdrStore::Prepare() {
+  struct {
+    Statement* statement;
+    const char* sql;
+  } const statements[] = {
+      {&insert_call_,
+       "INSERT INTO calls (id, sip_call_id, from_number, from_display, to_number, direction, "
+       "source_ip, start_time, start_ms, state) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')"},
+      {&answer_call_,
+       "UPDATE calls SET answer_time = ?2, answer_ms = ?3, answered_by = ?4 "
+       "WHERE id = ?1 AND state = 'open' AND answer_ms IS NULL"},
+      {&set_digits_, "UPDATE calls SET dtmf_digits = ?2 WHERE id = ?1"},
+      {&insert_recording_,
+       "INSERT INTO recordings (call_id, path, start_time, start_ms, state) "
+       "VALUES (?1, ?2, ?3, ?4, 'recording')"},
+      {&set_recording_path_, "UPDATE calls SET recording_path = ?2 WHERE id = ?1"},
+      {&complete_recording_,
+       "UPDATE recordings SET end_time = ?2, end_ms = ?3, duration_ms = ?4, size_bytes = ?5, "
+       "state = 'complete' WHERE path = ?1 AND state = 'recording'"},
+      // Durations from the stored start/answer times; never negative even if the wall clock
+      // stepped back during the call.
+      {&close_call_,
+       "UPDATE calls SET end_time = ?2, end_ms = ?3, "
+       "  total_ms = MAX(0, ?3 - start_ms), "
+       "  ring_ms = MAX(0, COALESCE(answer_ms, ?3) - start_ms), "
+       "  talk_ms = CASE WHEN answer_ms IS NULL THEN 0 ELSE MAX(0, ?3 - answer_ms) END, "
+       "  disposition = ?4, hangup_cause = ?5, hangup_side = ?6, sip_status = ?7, "
+       "  state = 'closed' "
+       "WHERE id = ?1 AND state = 'open'"},
+  };
+  for (const auto& entry : statements) {
+    auto prepared = db_->Prepare(entry.sql);
+    if (!prepared) return prepared.error();
+    *entry.statement = std::move(prepared).value();
+  }
+  return Status::Ok();
+}
+
+Status CdrStore::OpenCall(const CallStart& start) {
+  return insert_call_.Bind(1, start.call_id)
+      .Bind(2, start.sip_call_id)
+      .Bind(3, start.from_number)
+      .Bind(4, start.from_display)
+      .Bind(5, start.to_number)
+      .Bind(6, start.direction)
+      .Bind(7, start.source_ip)
+      .Bind(8, FormatIsoUtc(start.start_time))
+      .Bind(9, EpochMs(start.start_time))
+      .Run();
+}
+
+Status CdrStore::MarkAnswered(const std::string& call_id, WallTime answer_time,
+                              const std::string& answered_by) {
+  Status run = answer_call_.Bind(1, call_id)
+                   .Bind(2, FormatIsoUtc(answer_time))
+                   .Bind(3, EpochMs(answer_time))
+                   .Bind(4, answered_by)
+                   .Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "open, unanswered call " + call_id);
+}
+
+Status CdrStore::SetDigits(const std::string& call_id, const std::string& digits) {
+  Status run = set_digits_.Bind(1, call_id).Bind(2, digits).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::AddRecording(const std::string& call_id, const std::string& path,
+                              WallTime start_time) {
+  Status run = insert_recording_.Bind(1, call_id)
+                   .Bind(2, path)
+                   .Bind(3, FormatIsoUtc(start_time))
+                   .Bind(4, EpochMs(start_time))
+                   .Run();
+  if (!run.ok()) return run;
+  return set_recording_path_.Bind(1, call_id).Bind(2, path).Run();
+}
+
+Status CdrStore::CompleteRecording(const std::string& path, WallTime end_time, int64_t duration_ms,
+                                   int64_t size_bytes) {
+  Status run = complete_recording_.Bind(1, path)
+                   .Bind(2, FormatIsoUtc(end_time))
+                   .Bind(3, EpochMs(end_time))
+                   .Bind(4, duration_ms)
+                   .Bind(5, size_bytes)
+                   .Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "recording in progress at " + path);
+}
+
+Status CdrStore::CloseCall(const std::string& call_id, const CallEnd& end) {
+  Status run = close_call_.Bind(1, call_id)
+                   .Bind(2, FormatIsoUtc(end.end_time))
+                   .Bind(3, EpochMs(end.end_time))
+                   .Bind(4, end.disposition)
+                   .Bind(5, end.hangup_cause)
+                   .Bind(6, end.hangup_side)
+                   .Bind(7, end.sip_status > 0 ? std::optional<int64_t>(end.sip_status)
+                                               : std::optional<int64_t>())
+                   .Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "open call " + call_id);
+}
+
+Result<int> CdrStore::RecoverUnfinished(WallTime now) {
+  Transaction transaction(*db_);
+  if (auto begun = transaction.Begin(); !begun.ok()) return Error{begun.message()};
+  auto close = db_->Prepare(
+      "UPDATE calls SET end_time = ?1, end_ms = ?2, "
+      "  total_ms = MAX(0, ?2 - start_ms), "
+      "  ring_ms = MAX(0, COALESCE(answer_ms, ?2) - start_ms), "
+      "  talk_ms = CASE WHEN answer_ms IS NULL THEN 0 ELSE MAX(0, ?2 - answer_ms) END, "
+      "  disposition = 'failed', hangup_cause = 'crash_recovery', hangup_side = 'system', "
+      "  state = 'closed' "
+      "WHERE state = 'open'");
+  if (!close) return close.error();
+  if (auto run = close->Bind(1, FormatIsoUtc(now)).Bind(2, EpochMs(now)).Run(); !run.ok()) {
+    return Error{run.message()};
+  }
+  int closed = static_cast<int>(db_->Changes());
+  if (auto run = db_->Exec("UPDATE recordings SET state = 'interrupted' WHERE state = 'recording'");
+      !run.ok()) {
+    return Error{run.message()};
+  }
+  if (auto committed = transaction.Commit(); !committed.ok()) {
+    return Error{committed.message()};
+  }
+  return closed;
+}
+
+std::optional<CdrRow> CdrStore::GetCall(const std::string& call_id) {
+  auto query = db_->Prepare(std::string("SELECT ") + kCallColumns + " FROM calls WHERE id = ?1");
+  if (!query) {
+    HLOG_ERROR("GetCall: {}", query.error().message);
+    return std::nullopt;
+  }
+  auto row = query->Bind(1, call_id).Step();
+  if (!row) {
+    HLOG_ERROR("GetCall {}: {}", call_id, row.error().message);
+    return std::nullopt;
+  }
+  if (!*row) return std::nullopt;
+  return ReadCall(*query);
+}
+
+std::vector<CdrRow> CdrStore::ListCalls(int limit) {
+  std::vector<CdrRow> rows;
+  auto query = db_->Prepare(std::string("SELECT ") + kCallColumns +
+                            " FROM calls ORDER BY start_ms DESC, rowid DESC LIMIT ?1");
+  if (!query) {
+    HLOG_ERROR("ListCalls: {}", query.error().message);
+    return rows;
+  }
+  query->Bind(1, limit);
+  while (true) {
+    auto row = query->Step();
+    if (!row) {
+      HLOG_ERROR("ListCalls: {}", row.error().message);
+      break;
+    }
+    if (!*row) break;
+    rows.push_back(ReadCall(*query));
+  }
+  return rows;
+}
+
+std::vector<RecordingRow> CdrStore::ListRecordings(const std::string& call_id) {
+  std::vector<RecordingRow> rows;
+  auto query = db_->Prepare(
+      "SELECT id, call_id, path, start_time, end_time, start_ms, end_ms, duration_ms, "
+      "size_bytes, state FROM recordings WHERE call_id = ?1 ORDER BY id");
+  if (!query) {
+    HLOG_ERROR("ListRecordings: {}", query.error().message);
+    return rows;
+  }
+  query->Bind(1, call_id);
+  while (true) {
+    auto row = query->Step();
+    if (!row) {
+      HLOG_ERROR("ListRecordings {}: {}", call_id, row.error().message);
+      break;
+    }
+    if (!*row) break;
+    RecordingRow r;
+    r.id = query->Int(0);
+    r.call_id = query->Text(1);
+    r.path = query->Text(2);
+    r.start_time = query->Text(3);
+    r.end_time = query->OptionalText(4);
+    r.start_ms = query->Int(5);
+    r.end_ms = query->OptionalInt(6);
+    r.duration_ms = query->OptionalInt(7);
+    r.size_bytes = query->OptionalInt(8);
+    r.state = query->Text(9);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace hotline::store

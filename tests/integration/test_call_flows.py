@@ -1,0 +1,118 @@
+"""Call set-up outcomes: CANCEL before answer, busy, unregistered user, unknown number,
+authentication of callers (407 for users, none for entry numbers and trusted trunks), echo."""
+import re
+
+import harness as H
+
+
+def row_for(hl, sipp, timeout=10):
+    ids = sipp.call_ids()
+    return hl.wait_call_closed(sip_call_id=ids[0], timeout=timeout) if ids else None
+
+
+def show(row):
+    if row:
+        print("   row: %s" % {k: row.get(k) for k in ("from_number", "to_number", "disposition", "hangup_cause",
+                                                     "hangup_side", "sip_status", "talk_ms", "state")})
+
+
+def run(t):
+    hl = t.start_hotline(trunks=[("it-trunk", H.TRUNK_IP)])
+    tone = H.make_tone(t.path("t440.ulaw.wav"), 440, 30, ulaw=True)
+
+    print("-- CANCEL before answer: 1001 -> 1002 (sipp callee rings until cancelled)")
+    uas = H.sipp_callee(t, hl, "1002", "uas_ring_cancel.xml", timeout_s=20)
+    uac = H.Sipp(t, "uac_cancel.xml", "1002", hl.sip_port, user="1001", subs={"RING_MS": 1000}, timeout_s=20)
+    r = uac.run()
+    t.check(r.rc == 0, "caller: 180, CANCEL -> 200, INVITE -> 487", r.detail())
+    r2 = uas.wait(10)
+    t.check(r2.rc == 0, "callee leg was cancelled too (CANCEL, 487, ACK)", r2.detail())
+    row = row_for(hl, uac)
+    show(row)
+    t.check(row and row["disposition"] == "cancelled", "CDR disposition cancelled", row)
+    t.check(row and row["hangup_side"] == "caller", "CDR hangup_side caller", row)
+
+    print("-- busy: 1002 in a call with 1001; 1003 calls 1002")
+    uas = H.sipp_callee(t, hl, "1002", "uas_answer.xml", subs={"MEDIA": H.media_stream_start(tone),
+                                                               "ENDING": "UAS_WAIT_BYE"}, timeout_s=30)
+    first = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001",
+                   subs={"MEDIA": H.media_stream(tone, 6000)}, timeout_s=30).start()
+    answered = H.wait_until(lambda: "ACK" in uas.proc.output() and re.search(r"^ACK ", H._read(uas.msg_path), re.M), 10)
+    t.check(answered, "first call 1001 -> 1002 answered")
+    busy = H.Sipp(t, "uac_expect_auth.xml", "1002", hl.sip_port, user="1003", subs={"FROM": "1003", "STATUS": "486"},
+                  timeout_s=15)
+    r = busy.run()
+    t.check(r.rc == 0, "second call 1003 -> 1002 gets 486 Busy Here", r.detail())
+    row = row_for(hl, busy)
+    show(row)
+    t.check(row and row["disposition"] == "busy", "CDR disposition busy", row)
+    r = first.wait(20)
+    t.check(r.rc == 0, "first call completes normally", r.detail())
+    uas.wait(10)
+    row = row_for(hl, first)
+    show(row)
+    t.check(row and row["disposition"] == "answered", "first call CDR answered", row)
+
+    print("-- unregistered user 1005 -> 486")
+    c = H.Sipp(t, "uac_expect_auth.xml", "1005", hl.sip_port, user="1001", subs={"STATUS": "486"}, timeout_s=15)
+    r = c.run()
+    t.check(r.rc == 0, "call to unregistered 1005 gets 486", r.detail())
+    show(row_for(hl, c))
+
+    print("-- unknown number 9999 -> 404")
+    c = H.Sipp(t, "uac_expect_auth.xml", "9999", hl.sip_port, user="1001", subs={"STATUS": "404"}, timeout_s=15)
+    r = c.run()
+    t.check(r.rc == 0, "authenticated call to 9999 gets 404", r.detail())
+    row = row_for(hl, c)
+    show(row)
+    t.check(row and row["disposition"] == "unknown_number", "CDR disposition unknown_number", row)
+
+    print("-- unauthenticated INVITE to 1002 -> 407")
+    c = H.Sipp(t, "uac_expect.xml", "1002", hl.sip_port, subs={"FROM": "anonymous", "STATUS": "407"}, timeout_s=15)
+    r = c.run()
+    t.check(r.rc == 0, "unauthenticated call to 1002 challenged with 407", r.detail())
+    chal = [m for d, m in H.sip_messages(r.messages) if d == "received" and m.startswith("SIP/2.0 407")]
+    t.check(chal and re.search(r'^Proxy-Authenticate: *Digest .*realm="hotline"', chal[0], re.M | re.I),
+            "407 carries Proxy-Authenticate: Digest realm=\"hotline\"", chal[0] if chal else r.messages[-2000:])
+
+    print("-- wrong password on INVITE -> 403 (or another 407)")
+    c = H.Sipp(t, "uac_expect_auth.xml", "1002", hl.sip_port, user="1001", password="nope",
+               subs={"STATUS": "403"}, timeout_s=15)
+    r = c.run()
+    got = [m.splitlines()[0] for d, m in H.sip_messages(r.messages) if d == "received" and m.startswith("SIP/2.0 4")]
+    print("   responses: %s" % got)
+    t.check(r.rc == 0 or got[-1:] == ["SIP/2.0 407 Proxy Authentication Required"],
+            "INVITE with a wrong password is refused", r.detail())
+
+    print("-- unauthenticated call to 600 (echo), baresip without credentials, 440 Hz")
+    a = H.Baresip(t, "echo_caller", "<sip:guest@127.0.0.1:{sip_port};transport=udp>;regint=0;audio_codecs=PCMU",
+                  H.make_tone(t.path("t440.wav"), 440, 30), hl.sip_port,
+                  commands=["/dial sip:600@127.0.0.1:{sip_port}"], quit_after_s=8)
+    a.start()
+    a.wait(20)
+    dec = a.dumps("dec")
+    t.check(bool(dec), "echo caller dumped what it heard")
+    if dec:
+        t.check(H.tone_present(t, dec[-1], 440, skip_ms=1500), "echo: the caller's 440 Hz came back")
+    row = hl.wait_call_closed(to_number="600")
+    show(row)
+    t.check(row and row["disposition"] == "answered", "echo call CDR answered", row)
+    t.check(row and (row["talk_ms"] or 0) > 3000, "echo call talk_ms > 3000", row)
+
+    print("-- trusted trunk 127.0.0.2 reaches 1002 without authentication")
+    uas = H.sipp_callee(t, hl, "1002", "uas_answer.xml", subs={"MEDIA": H.media_stream_start(tone),
+                                                               "ENDING": "UAS_WAIT_BYE"}, timeout_s=20)
+    c = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, local_ip=H.TRUNK_IP, subs={"FROM": "+8613800000000",
+               "MEDIA": H.media_stream(tone, 3000)}, timeout_s=20)
+    r = c.run()
+    t.check(r.rc == 0, "trunk call answered by 1002 with no credentials", r.detail())
+    t.check(not re.search(r"^SIP/2.0 40[17]", r.messages, re.M), "no 401/407 challenge to the trunk")
+    t.check(uas.wait(10).rc == 0, "callee side of the trunk call completes")
+    row = row_for(hl, c)
+    show(row)
+    t.check(row and row["disposition"] == "answered", "trunk call CDR answered", row)
+
+    t.check(hl.options() == 200, "server still answers OPTIONS")
+
+
+H.main(run)

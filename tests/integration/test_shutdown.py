@@ -1,0 +1,68 @@
+"""Graceful shutdown and crash recovery.
+
+SIGTERM during a call: the process exits 0 within 5 s, both parties get a BYE, the CDR row is
+closed with hangup_cause 'shutdown'. SIGKILL during a call: after a restart on the same data
+directory the row left open is closed with hangup_cause 'crash_recovery'."""
+import re
+import time
+
+import harness as H
+
+
+def run(t):
+    hl = t.start_hotline()
+    tone = H.make_tone(t.path("t440.ulaw.wav"), 440, 60, ulaw=True)
+
+    print("-- SIGTERM during a call 1001 -> 1002")
+    uas = H.sipp_callee(t, hl, "1002", "uas_answer.xml",
+                        subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE", "TIMEOUT_MS": 40000},
+                        timeout_s=60)
+    uac = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001",
+                 subs={"MEDIA": H.media_stream_start(tone), "ENDING": "WAIT_BYE", "TIMEOUT_MS": 40000},
+                 timeout_s=60).start()
+    H.wait_until(lambda: re.search(r"^ACK ", H._read(uas.msg_path), re.M), 10, what="the call to be answered")
+    H.wait_until(lambda: [r for r in hl.calls() if r["state"] == "open"], 5, what="an open CDR row")
+    # Let media flow a little so that the call has talk time.
+    H.wait_until(lambda: False, 1.5)
+    t0 = time.monotonic()
+    rc = hl.stop(timeout=10)
+    took = time.monotonic() - t0
+    t.check(rc == 0, "hotline exits 0 on SIGTERM (rc=%s)" % rc, H.tail(hl.log(), 30))
+    t.check(took <= 5.0, "... within 5 s (%.2f s)" % took)
+    r1 = uac.wait(15)
+    r2 = uas.wait(15)
+    t.check(r1.rc == 0 and re.search(r"^BYE ", r1.messages, re.M), "caller got a BYE", r1.detail())
+    t.check(r2.rc == 0 and re.search(r"^BYE ", r2.messages, re.M), "callee got a BYE", r2.detail())
+    rows = hl.calls()
+    print("   rows: %s" % [{k: r[k] for k in ("state", "disposition", "hangup_cause", "hangup_side")} for r in rows])
+    row = rows[-1] if rows else None
+    t.check(row and row["state"] == "closed", "CDR row closed", row)
+    t.check(row and row["hangup_cause"] == "shutdown", "hangup_cause shutdown", row)
+    t.note(row and row["disposition"] == "answered", "disposition stays answered (the call had been answered)", row)
+    t.check(row and row["hangup_side"] == "system", "hangup_side system", row)
+
+    print("-- SIGKILL during an echo call, then restart")
+    hl.start()
+    call = H.Sipp(t, "uac_call.xml", "600", hl.sip_port,
+                  subs={"MEDIA": H.media_stream_start(tone), "ENDING": "WAIT_BYE", "TIMEOUT_MS": 60000},
+                  timeout_s=70).start()
+    H.wait_until(lambda: "ACK" in H._read(call.msg_path), 10, what="the echo call to be answered")
+    ids = []
+    H.wait_until(lambda: ids.extend(call.call_ids()) or ids, 5)
+    open_row = H.wait_until(lambda: [r for r in hl.calls() if r["state"] == "open"], 5)
+    t.check(bool(open_row), "the echo call has an open CDR row before the crash", hl.calls())
+    hl.kill()
+    rows = hl.calls("state = 'open'")
+    t.check(len(rows) == 1, "after SIGKILL one row is still open", hl.calls())
+    call.stop()
+    hl.start()
+    row = hl.wait_call_closed(sip_call_id=ids[0] if ids else None, timeout=10)
+    print("   row: %s" % row)
+    t.check(row and row["hangup_cause"] == "crash_recovery", "restart closes it with hangup_cause crash_recovery", row)
+    t.check(row and row["end_time"] is not None, "... and sets end_time", row)
+    t.check(not hl.calls("state = 'open'"), "no open rows left", hl.calls())
+    t.check(re.search(r"crash_recovery", hl.log_since_start()) is not None, "the restart logs the recovery")
+    t.check(hl.options() == 200, "restarted server answers OPTIONS")
+
+
+H.main(run)
