@@ -14,7 +14,7 @@ namespace hotline::media {
 struct TelephoneEvent {
   uint8_t event = 0;  // 0-9, 10 = '*', 11 = '#', 12-15 = A-D
   bool end = false;
-  uint8_t volume = 0;  // 0..63, -dBm0
+  uint8_t volume = 0;     // 0..63, -dBm0
   uint16_t duration = 0;  // in timestamp units (8 kHz)
 };
 
@@ -26,6 +26,8 @@ std::optional<uint8_t> DigitToEvent(char digit);
 char EventToDigit(uint8_t event);
 
 // Reports each key press once, even though events repeat and end packets are sent 3 times.
+// A new press is a new RTP timestamp; the continuation segment of an event longer than the
+// 16-bit duration field allows (RFC 4733 2.5.1.3) is recognized and not reported again.
 class TelephoneEventDecoder {
  public:
   // Feed every telephone-event packet; returns the digit when a new press is first seen.
@@ -33,6 +35,9 @@ class TelephoneEventDecoder {
 
  private:
   std::optional<uint32_t> last_timestamp_;
+  uint8_t last_event_ = 0;
+  bool last_ended_ = true;
+  uint16_t last_duration_ = 0;
 };
 
 // One RTP packet to send for an outgoing digit.

@@ -1,6 +1,6 @@
 // media/tts.h: text-to-speech prompts in Chinese and English through espeak-ng, rendered at
-// 8 kHz and cached on disk (cache_dir/<hash>.wav) and in memory, so each text is synthesized
-// once. espeak-ng is not thread-safe: one TtsEngine per process, called from one thread
+// 8 kHz and cached on disk (cache_dir/<language>-<hash>.wav) and in memory, so each text is
+// synthesized once. espeak-ng is not thread-safe: one TtsEngine per process, called from one thread
 // (the control thread); the AudioPtr it returns may be handed to any media thread.
 #pragma once
 

@@ -339,7 +339,8 @@ DigestAuthenticator::DigestAuthenticator(std::string realm, std::string secret_k
 
 std::string DigestAuthenticator::MakeNonce(TimePoint now, uint32_t counter) const {
   uint64_t millis = static_cast<uint64_t>(now.time_since_epoch().count());
-  std::string payload = HexNumber(millis, kTimestampHexDigits) + HexNumber(counter, 8);
+  std::string payload =
+      HexNumber(millis, kTimestampHexDigits) + HexNumber(counter, kCounterHexDigits);
   return payload + HmacMd5Hex(secret_key_, payload);
 }
 

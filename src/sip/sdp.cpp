@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <memory>
 
 namespace hotline::sip {
@@ -44,6 +45,69 @@ bool IsIpLiteral(const std::string& address, bool* ipv6) {
     return true;
   }
   return false;
+}
+
+// RFC 4566 token characters, as sofia-sip's parser defines them.
+bool IsTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return c != '\0' && std::strchr("-!#$%&'*+.^_`{|}~", c) != nullptr;
+}
+
+bool AllOf(std::string_view text, bool (*predicate)(char)) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), predicate);
+}
+
+// Works around two bugs of the sofia-sip 1.12.11 SDP parser that Debian 12 ships (fixed
+// upstream in 2022): a line of a single character makes it read past its buffer, and an m=
+// line whose format list has anything but a token where it expects one (a stray character, a
+// tab after the transport, trailing tabs) makes it loop forever allocating memory. Lines of
+// one character are refused; m= lines have their fields checked (token / digits / token with
+// '/') and are rewritten with single spaces. Other lines pass through untouched: the grammar
+// stays sofia's.
+Result<std::string> SanitizeForSofia(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find_first_of("\r\n", pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    size_t start = line.find_first_not_of(" \t");
+    std::string_view content =
+        start == std::string_view::npos ? std::string_view() : line.substr(start);
+    if (content.size() == 1) return Error{"not SDP: line too short"};
+    if (content.substr(0, 2) == "m=") {
+      std::vector<std::string_view> fields;
+      std::string_view rest = content.substr(2);
+      while (true) {
+        size_t field_start = rest.find_first_not_of(" \t");
+        if (field_start == std::string_view::npos) break;
+        rest.remove_prefix(field_start);
+        size_t field_end = std::min(rest.find_first_of(" \t"), rest.size());
+        fields.push_back(rest.substr(0, field_end));
+        rest.remove_prefix(field_end);
+      }
+      auto port_char = [](char c) { return (c >= '0' && c <= '9') || c == '/'; };
+      auto proto_char = [](char c) { return IsTokenChar(c) || c == '/'; };
+      bool ok = fields.size() >= 3 && AllOf(fields[0], IsTokenChar) &&
+                AllOf(fields[1], port_char) && AllOf(fields[2], proto_char);
+      for (size_t i = 3; ok && i < fields.size(); ++i) ok = AllOf(fields[i], IsTokenChar);
+      if (!ok) return Error{"not SDP: malformed m= line"};
+      out += "m=";
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += ' ';
+        out += fields[i];
+      }
+    } else {
+      out += line;
+    }
+    // Keep the line break run as it was.
+    size_t next = text.find_first_not_of("\r\n", end);
+    if (next == std::string_view::npos) next = text.size();
+    out += text.substr(end, next - end);
+    pos = next;
+  }
+  return out;
 }
 
 bool IsUsableRtp(const sdp_media_t* m) {
@@ -183,12 +247,14 @@ Result<SessionDescription> ParseSdp(std::string_view text) {
   if (text.empty()) return Error{"empty SDP"};
   if (text.size() > kMaxSdpBytes) return Error{"SDP larger than 64 KiB"};
   if (text.find('\0') != std::string_view::npos) return Error{"not SDP: contains NUL"};
+  auto sanitized = SanitizeForSofia(text);
+  if (!sanitized) return sanitized.error();
 
   std::unique_ptr<su_home_t, HomeDeleter> home(
       static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
   if (!home) return Error{"out of memory"};
   std::unique_ptr<sdp_parser_t, ParserDeleter> parser(
-      sdp_parse(home.get(), text.data(), static_cast<issize_t>(text.size()), 0));
+      sdp_parse(home.get(), sanitized->data(), static_cast<issize_t>(sanitized->size()), 0));
   if (!parser) return Error{"out of memory"};
   if (const char* problem = sdp_parsing_error(parser.get())) {
     return Error{std::string("not SDP: ") + problem};
@@ -294,6 +360,9 @@ Result<NegotiatedAudio> NegotiateAnswer(const SessionDescription& offer,
   negotiated.payload_type = chosen->first;
   negotiated.codec = chosen->second;
   negotiated.dtmf_payload_type = TelephoneEventOf(offer.formats);
+  if (negotiated.dtmf_payload_type == negotiated.payload_type) {
+    negotiated.dtmf_payload_type.reset();  // one PT cannot be both
+  }
   negotiated.remote_direction = EffectiveDirection(offer);
   negotiated.local_direction = Reverse(negotiated.remote_direction);
   negotiated.remote_ptime_ms = offer.ptime_ms.value_or(20);

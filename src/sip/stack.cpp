@@ -10,9 +10,12 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/tport_tag.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -66,6 +69,16 @@ SourceAddress SourceOf(nua_t* nua) {
   source.ip = text;
   source.transport = ai->ai_protocol == IPPROTO_TCP ? Transport::kTcp : Transport::kUdp;
   return source;
+}
+
+// sofia-sip logs (e.g. "received garbage from ...") go to our log at debug level instead of
+// straight to stderr: untrusted traffic must not be able to flood the operator's console.
+void LogFromSofia(void*, char const* format, va_list args) {
+  char line[512];
+  vsnprintf(line, sizeof line, format, args);
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (!text.empty()) HLOG_DEBUG("sofia: {}", text);
 }
 
 }  // namespace
@@ -283,6 +296,7 @@ Stack::~Stack() {
 
 Status Stack::Start() {
   su_init();
+  su_log_redirect(nullptr, &LogFromSofia, nullptr);
   impl_->root = su_root_create(nullptr);
   if (impl_->root == nullptr) return Error{"cannot create the SIP event loop"};
   su_wait_create(impl_->task_wait, impl_->tasks.fd(), SU_WAIT_IN);

@@ -298,23 +298,23 @@ def goertzel_power(samples, rate, freq):
 
 
 def goertzel_ratio(path, freq, channel=0, skip_ms=0, max_seconds=8):
-    """Power at freq over the strongest of a few off-frequencies, summed over 100 ms blocks.
-    Clearly > 10 when a steady tone is present; < 1 for silence or another tone."""
+    """Share of the signal's energy at `freq` (Goertzel over 100 ms blocks): about 1.0 for a
+    pure tone, 0.5 for each tone of a two-tone mix, ~0 when the tone is absent (including for
+    silence). mu-law distortion products stay far below 0.01."""
     samples, rate = wav_samples(path, channel, skip_ms)
     samples = samples[: rate * max_seconds]
-    if len(samples) < rate // 10:
-        return 0.0
-    offs = [freq * f for f in (0.5, 0.71, 0.83, 1.19, 1.41, 1.7)]
-    offs = [f for f in offs if 100 < f < rate / 2 - 100]
     block = rate // 10
-    on = 0.0
-    off = [0.0] * len(offs)
+    tone = energy = 0.0
     for i in range(0, len(samples) - block + 1, block):
         b = samples[i: i + block]
-        on += goertzel_power(b, rate, freq)
-        for j, f in enumerate(offs):
-            off[j] += goertzel_power(b, rate, f)
-    return on / (max(off) + 1e-9)
+        tone += 2.0 * goertzel_power(b, rate, freq) / (block * block)
+        energy += sum(x * x for x in b) / block
+    if energy < 1e-7 * max(1, len(samples) // block):  # digital silence
+        return 0.0
+    return tone / energy
+
+
+PRESENT, ABSENT = 0.2, 0.01
 
 
 # ----------------------------------------------------------------------------- SQLite
@@ -521,6 +521,13 @@ class Hotline:
 
     def calls(self, where="1=1", params=()):
         return db_rows(self.db, "SELECT * FROM calls WHERE %s ORDER BY id" % where, params)
+
+    def wait_answered(self, timeout=10, what="a call to be answered"):
+        """The open CDR row of an answered call (fails the test on timeout)."""
+        rows = wait_until(lambda: self.calls("state = 'open' AND answer_time IS NOT NULL"), timeout)
+        if not rows:
+            self.test.fatal("timed out waiting for %s; rows: %s" % (what, self.calls()))
+        return rows[-1]
 
     def wait_call_closed(self, sip_call_id=None, to_number=None, timeout=10):
         """The closed CDR row for a call (by SIP Call-ID or dialled number), or fail."""
@@ -830,7 +837,12 @@ def sipp_callee(test, hotline, user, scenario="uas_answer.xml", subs=None, timeo
                 extra=(), local_ip=LOCAL_IP):
     """A sipp UAS answering for `user`: REGISTER from port P (sipp exits), then the answering
     scenario bound to P. Returns the started Sipp (fails the test if registration fails)."""
-    reg, r = sipp_register(test, hotline, user, local_ip=local_ip, name="reg_%s_%d" % (user, test._sipp_n + 1))
+    # One contact per user and test: reuse the port so that old bindings are refreshed, not
+    # left behind pointing at sipp processes that have exited.
+    key = (id(hotline), user, local_ip)
+    reg, r = sipp_register(test, hotline, user, local_ip=local_ip, local_port=test._callee_ports.get(key),
+                           name="reg_%s_%d" % (user, test._sipp_n + 1))
+    test._callee_ports[key] = reg.local_port
     if r.rc != 0:
         test.fatal("could not register %s for a sipp callee: %s" % (user, r.detail()))
     uas = Sipp(test, scenario, user, hotline.sip_port, local_port=reg.local_port, subs=subs,
@@ -932,7 +944,7 @@ def tone_present(test, path, freq, channel=0, skip_ms=500, label=None):
         py_ratio = goertzel_ratio(path, freq, channel, skip_ms)
     except Exception as e:
         print("[tone] python goertzel failed on %s: %s" % (path, e))
-    py_ok = py_ratio is not None and py_ratio > 10
+    py_ok = py_ratio is not None and py_ratio > PRESENT
     tool = os.path.join(test.build_dir, "tone-check")
     if os.access(tool, os.X_OK):
         r = subprocess.run([tool, path, str(freq), "--channel", str(channel), "--skip-ms", str(skip_ms)],
@@ -948,6 +960,15 @@ def tone_present(test, path, freq, channel=0, skip_ms=500, label=None):
         return tool_ok
     print("[tone] %s: python ratio=%s (no %s)" % (label, _fmt(py_ratio), tool))
     return py_ok
+
+
+def tone_absent(test, path, freq, channel=0, skip_ms=500, label=None):
+    """True if `freq` carries under 1% of the signal's energy (Python Goertzel; the
+    tone-check tool answers "is it there", which is not the same as "is it clearly absent")."""
+    label = label or "%s Hz in %s ch%d" % (freq, os.path.basename(path), channel)
+    ratio = goertzel_ratio(path, freq, channel, skip_ms)
+    print("[tone] %s: share of energy %.3g (absent below %g)" % (label, ratio, ABSENT))
+    return ratio < ABSENT
 
 
 def _fmt(x):
@@ -977,6 +998,7 @@ class Test:
         self._procs = []
         self._hotlines = []
         self._sipp_n = 0
+        self._callee_ports = {}
         self._cleaned = False
         atexit.register(self.cleanup)
 

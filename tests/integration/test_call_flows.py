@@ -37,8 +37,7 @@ def run(t):
                                                                "ENDING": "UAS_WAIT_BYE"}, timeout_s=30)
     first = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001",
                    subs={"MEDIA": H.media_stream(tone, 6000)}, timeout_s=30).start()
-    answered = H.wait_until(lambda: "ACK" in uas.proc.output() and re.search(r"^ACK ", H._read(uas.msg_path), re.M), 10)
-    t.check(answered, "first call 1001 -> 1002 answered")
+    t.check(hl.wait_answered(what="the first call 1001 -> 1002"), "first call 1001 -> 1002 answered")
     busy = H.Sipp(t, "uac_expect_auth.xml", "1002", hl.sip_port, user="1003", subs={"FROM": "1003", "STATUS": "486"},
                   timeout_s=15)
     r = busy.run()

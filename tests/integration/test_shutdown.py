@@ -20,8 +20,7 @@ def run(t):
     uac = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001",
                  subs={"MEDIA": H.media_stream_start(tone), "ENDING": "WAIT_BYE", "TIMEOUT_MS": 40000},
                  timeout_s=60).start()
-    H.wait_until(lambda: re.search(r"^ACK ", H._read(uas.msg_path), re.M), 10, what="the call to be answered")
-    H.wait_until(lambda: [r for r in hl.calls() if r["state"] == "open"], 5, what="an open CDR row")
+    hl.wait_answered(what="the call 1001 -> 1002")
     # Let media flow a little so that the call has talk time.
     H.wait_until(lambda: False, 1.5)
     t0 = time.monotonic()
@@ -46,11 +45,9 @@ def run(t):
     call = H.Sipp(t, "uac_call.xml", "600", hl.sip_port,
                   subs={"MEDIA": H.media_stream_start(tone), "ENDING": "WAIT_BYE", "TIMEOUT_MS": 60000},
                   timeout_s=70).start()
-    H.wait_until(lambda: "ACK" in H._read(call.msg_path), 10, what="the echo call to be answered")
-    ids = []
-    H.wait_until(lambda: ids.extend(call.call_ids()) or ids, 5)
-    open_row = H.wait_until(lambda: [r for r in hl.calls() if r["state"] == "open"], 5)
+    open_row = hl.wait_answered(what="the echo call to 600")
     t.check(bool(open_row), "the echo call has an open CDR row before the crash", hl.calls())
+    ids = [open_row["sip_call_id"]]
     hl.kill()
     rows = hl.calls("state = 'open'")
     t.check(len(rows) == 1, "after SIGKILL one row is still open", hl.calls())

@@ -363,6 +363,37 @@ TEST(Sdp, RejectsGarbageAndTruncation) {
   EXPECT_TRUE(ParseSdp(full.substr(0, m_line + 22)).ok());
 }
 
+TEST(Sdp, InputsThatHangOrOverreadSofia) {
+  // Each of these made sofia-sip 1.12.11 loop forever or read past its buffer.
+  EXPECT_FALSE(ParseSdp(Offer("m=audio 6000 XYZ :\r\n")).ok());
+  EXPECT_FALSE(ParseSdp(Offer("m=audio 6000 RT\xb1/AVP 0\r\n")).ok());
+  EXPECT_FALSE(ParseSdp(Offer("m=video 6000 XYZ 0//1\r\n")).ok());
+  // Tabs after the transport used to hang it too; whitespace in m= lines is normalized.
+  auto tabs = ParseSdp(Offer("m=audio 4000 RTP/AVP 0\r\nm=audio 6000 XYZ\t\t\t\r\n"));
+  ASSERT_TRUE(tabs.ok()) << tabs.error().message;
+  EXPECT_EQ(tabs->media_lines.size(), 2u);
+  tabs = ParseSdp(Offer("m=audio\t4000  RTP/AVP\t0 \t8\t\r\n"));
+  ASSERT_TRUE(tabs.ok()) << tabs.error().message;
+  EXPECT_EQ(tabs->formats.size(), 2u);
+  EXPECT_FALSE(ParseSdp(std::string(kSippOffer) + "x").ok());
+  EXPECT_FALSE(ParseSdp(std::string(kSippOffer) + "  a\r\n").ok());
+  // Other transports with token formats still parse; the answer rejects them.
+  auto offer =
+      ParseSdp(Offer("m=audio 4000 RTP/AVP 0\r\nm=image 6000 udptl t38\r\n"
+                     "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"));
+  ASSERT_TRUE(offer.ok()) << offer.error().message;
+  ASSERT_EQ(offer->media_lines.size(), 3u);
+  EXPECT_EQ(offer->media_lines[1].format, "t38");
+  EXPECT_EQ(offer->media_lines[2].format, "webrtc-datachannel");
+  auto negotiated = NegotiateAnswer(*offer);
+  ASSERT_TRUE(negotiated.ok());
+  std::string answer = BuildAnswer(*offer, *negotiated, 1, 1, "127.0.0.1", 20000);
+  EXPECT_NE(answer.find("m=image 0 udptl t38\r\nm=application 0 UDP/DTLS/SCTP "
+                        "webrtc-datachannel\r\n"),
+            std::string::npos)
+      << answer;
+}
+
 TEST(Sdp, RandomMutationsNeverCrash) {
   std::mt19937 rng(7);
   const std::string seeds[] = {kSippOffer, kBaresipOffer, kLinphoneOffer};
