@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build asan demo test unit integration bench format clean
+.PHONY: all deps build asan fuzz demo test unit integration bench format clean
 
 all: build
 
@@ -22,12 +22,22 @@ $(ASAN_BUILD)/build.ninja: | deps
 asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 
+FUZZ_BUILD ?= build-fuzz
+$(FUZZ_BUILD)/build.ninja: | deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOTLINE_FUZZ=ON
+
+# libFuzzer targets (clang), each run for 20 s.
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
+
 demo: build
 	./$(BUILD)/hotline
 
-# Unit tests under ASan+UBSan first, then the whole suite (unit + integration
-# against real sipp/baresip peers); ctest's summary is the closing line.
-test: build asan
+# Unit tests under ASan+UBSan first, then the fuzzers for a short while, then the whole
+# suite (unit + integration against real sipp/baresip peers); ctest's summary is the
+# closing line.
+test: build asan fuzz
 	cd $(ASAN_BUILD) && ctest -L unit --output-on-failure -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure
 
@@ -44,4 +54,4 @@ format:
 	find src tests bench tools -name '*.h' -o -name '*.cpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

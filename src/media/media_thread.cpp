@@ -101,11 +101,18 @@ void MediaThread::Run() {
       if (events[i].data.fd == timer_fd_) {
         uint64_t expirations = 0;
         if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations) continue;
+        { static uint64_t total = 0, wakes = 0, late = 0, lost = 0, busy_ns = 0; total += expirations; ++wakes; if (expirations > 1) ++late; if (expirations > kMaxCatchUpTicks) lost += expirations - kMaxCatchUpTicks;
+          auto t0 = std::chrono::steady_clock::now();
+          if (wakes % 1000 == 0) fprintf(stderr, "DBG ticks %lu wakes %lu late %lu lost %lu avg tick %.2f ms\n", total, wakes, late, lost, busy_ns / 1e6 / 250), busy_ns = 0;
+          (void)t0; }
         if (expirations > kMaxCatchUpTicks) expirations = kMaxCatchUpTicks;
         // Commands posted before a packet was sent are applied before it is read.
         tasks_.Drain();
         TimePoint now = MonotonicNow();
+        { timespec a, b; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
         for (uint64_t t = 0; t < expirations; ++t) Tick(now);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b); static uint64_t n = 0, ns = 0, ticks = 0; ns += (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec; ticks += expirations;
+        if (++n % 100 == 0) { fprintf(stderr, "DBG cpu per tick %.3f ms over %lu ticks\n", ns / 1e6 / ticks, ticks); ns = 0; ticks = 0; } }
       } else {
         tasks_.Drain();
       }

@@ -3,11 +3,12 @@
 // Besides "no crash, no hang, no leak" it checks two properties: an answer we build for any
 // accepted offer parses again, and credentials never verify without the secret.
 //
-// Build and run (from the repository root; not part of the CMake build):
+// Built by tests/fuzz/CMakeLists.txt (clang, -DHOTLINE_FUZZ=ON; `make test` runs it for a
+// short while). By hand, from the repository root:
 //   mkdir -p build-fuzz/corpus
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 //     $(pkg-config --cflags sofia-sip-ua) tests/fuzz/sdp_fuzz.cpp src/sip/sdp.cpp \
-//     src/sip/digest_auth.cpp $(pkg-config --libs sofia-sip-ua) -o build-fuzz/sdp_fuzz
+//     src/sip/digest_auth.cpp src/sip/info_dtmf.cpp $(pkg-config --libs sofia-sip-ua) -o build-fuzz/sdp_fuzz
 //   build-fuzz/sdp_fuzz -max_total_time=30 -timeout=5 -max_len=4096 build-fuzz/corpus
 // A hang (e.g. in sofia's parser) shows up as a timeout crash file; replay one input with
 //   build-fuzz/sdp_fuzz crash-<hash>
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "sip/digest_auth.h"
+#include "sip/info_dtmf.h"
 #include "sip/sdp.h"
 
 namespace {
@@ -57,5 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzDigest(text);
   // Also as a Digest header value, so the fuzzer need not discover the scheme name.
   FuzzDigest("Digest " + std::string(text));
+  (void)ParseInfoDtmf("application/dtmf-relay", text);
+  (void)ParseInfoDtmf("application/dtmf", text);
   return 0;
 }

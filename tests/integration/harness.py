@@ -462,10 +462,19 @@ class Hotline:
         self.runs += 1
         self.expected_exit = False
         self.log_mark = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
-        self.proc = Proc(self.test, self.name, self.argv(), self.log_path)
-        print("[harness] started %s pid %d (sip %d, rtp %d-%d, data %s)"
-              % (self.name, self.proc.pid, self.sip_port, self.rtp[0], self.rtp[1], self.data_dir))
-        self.wait_ready(ready_timeout)
+        for attempt in range(3):
+            self.proc = Proc(self.test, self.name, self.argv(), self.log_path)
+            print("[harness] started %s pid %d (sip %d, rtp %d-%d, data %s)"
+                  % (self.name, self.proc.pid, self.sip_port, self.rtp[0], self.rtp[1], self.data_dir))
+            wait_until(lambda: not self.proc.alive() or options(self.sip_port, wait=0.3) == 200,
+                       ready_timeout, interval=0.1)
+            # A port taken by another process between our check and hotline's bind: new ports.
+            if self.proc.alive() or not re.search(r"in use|bind", self.log_since_start(), re.I) or attempt == 2:
+                break
+            print("[harness] %s could not bind its ports; retrying with new ones" % self.name)
+            self.sip_port, self.http_port, self.rtp = free_port(), free_port(), free_port_block(400)
+            self.log_mark = os.path.getsize(self.log_path)
+        self.wait_ready(1)
         return self
 
     def wait_ready(self, timeout=20):
@@ -734,6 +743,7 @@ class Sipp:
         self.scenario_path = os.path.join(self.dir, scenario)
         fill_template(os.path.join(SCENARIOS, scenario), self.scenario_path, subs)
         self.local_ip = local_ip
+        self.fixed_port = bool(local_port)
         self.local_port = local_port or free_port(local_ip)
         self.media_port = media_port or free_port_block(4, local_ip)[0]
         self.stats_path = os.path.join(self.dir, "stats.csv")
@@ -762,8 +772,34 @@ class Sipp:
         self.proc = None
 
     def start(self):
-        self.proc = Proc(self.test, self.name, self.argv, self.screen_path, cwd=self.dir)
+        """Starts sipp. Another process may grab a port between our check and sipp's bind (tests
+        run in parallel builds too): then sipp exits at once with "Unable to bind", and we pick
+        new ports and start again (the SIP port only if the caller did not fix it)."""
+        for attempt in range(4):
+            self.proc = Proc(self.test, self.name, self.argv, self.screen_path, cwd=self.dir)
+            wait_until(lambda: not self.proc.alive() or not _udp_tcp_free(self.local_ip, self.local_port, tcp=False),
+                       3, interval=0.02)
+            if self.proc.alive() or "Unable to bind" not in _read(self.err_path) + self.proc.output():
+                return self
+            self.proc.wait(2)
+            print("[harness] %s could not bind its ports (%d/%d); retrying with new ones"
+                  % (self.name, self.local_port, self.media_port))
+            for path in (self.err_path, self.stats_path):
+                if os.path.exists(path):
+                    os.remove(path)
+            new_media = free_port_block(4, self.local_ip)[0]
+            self._replace_arg("-mp", str(self.media_port), str(new_media))
+            self.media_port = new_media
+            if not self.fixed_port:
+                new_port = free_port(self.local_ip)
+                self._replace_arg("-p", str(self.local_port), str(new_port))
+                self.local_port = new_port
         return self
+
+    def _replace_arg(self, flag, old, new):
+        i = self.argv.index(flag)
+        assert self.argv[i + 1] == old
+        self.argv[i + 1] = new
 
     def wait(self, timeout=None):
         rc = self.proc.wait(timeout or self.timeout_s + 15)
@@ -848,9 +884,15 @@ def sipp_callee(test, hotline, user, scenario="uas_answer.xml", subs=None, timeo
     uas = Sipp(test, scenario, user, hotline.sip_port, local_port=reg.local_port, subs=subs,
                timeout_s=timeout_s, calls=calls, extra=extra, local_ip=local_ip)
     uas.start()
-    # Hotline's INVITE must not arrive before sipp has bound the port.
-    wait_until(lambda: not _udp_tcp_free(local_ip, reg.local_port, tcp=False) or not uas.proc.alive(), 5)
+    wait_bound(uas)
     return uas
+
+
+def wait_bound(sipp, timeout=5):
+    """Waits until a started sipp has bound its SIP port (so an INVITE to it is not lost)."""
+    wait_until(lambda: not _udp_tcp_free(sipp.local_ip, sipp.local_port, tcp=False) or not sipp.proc.alive(),
+               timeout)
+    return sipp
 
 
 def sip_messages(messages_log):

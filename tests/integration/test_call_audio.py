@@ -39,6 +39,7 @@ def run(t):
         t.check(H.tone_absent(t, b_dec[-1], 1000, skip_ms=1000), "callee did not hear its own 1000 Hz")
     if a_dec:
         t.check(H.tone_present(t, a_dec[-1], 1000, skip_ms=2000), "caller heard the callee's 1000 Hz")
+        t.check(H.tone_absent(t, a_dec[-1], 440, skip_ms=2000), "caller did not hear its own 440 Hz")
 
     print("-- CDR")
     t.check(bool(closed), "a closed CDR row for 1001 -> 1002", hl.calls())

@@ -52,6 +52,35 @@ def run(t):
     show(row)
     t.check(row and row["disposition"] == "answered", "first call CDR answered", row)
 
+    print("-- forking: 1006 has two contacts; one rings until cancelled, the other answers")
+    reg_a, ra = H.sipp_register(t, hl, "1006")
+    reg_b, rb = H.sipp_register(t, hl, "1006")
+    t.check(ra.rc == 0 and rb.rc == 0, "1006 registered from two ports")
+    ringer = H.wait_bound(H.Sipp(t, "uas_ring_cancel.xml", "1006", hl.sip_port, local_port=reg_a.local_port,
+                                 timeout_s=20).start())
+    answerer = H.wait_bound(H.Sipp(t, "uas_answer.xml", "1006", hl.sip_port, local_port=reg_b.local_port,
+                                   subs={"RING_MS": 1000, "MEDIA": H.media_stream_start(tone),
+                                         "ENDING": "UAS_WAIT_BYE"}, timeout_s=20).start())
+    c = H.Sipp(t, "uac_call.xml", "1006", hl.sip_port, user="1001", subs={"MEDIA": H.media_stream(tone, 2000)},
+               timeout_s=20)
+    r = c.run()
+    t.check(r.rc == 0, "call to 1006 answered", r.detail())
+    ra, rb = ringer.wait(10), answerer.wait(10)
+    t.check(ra.rc == 0, "the contact that kept ringing got CANCEL (200, 487, ACK)", ra.detail())
+    t.check(rb.rc == 0, "the contact that answered got the call and the BYE", rb.detail())
+    row = row_for(hl, c)
+    show(row)
+    t.check(row and row["disposition"] == "answered", "forked call CDR answered", row)
+
+    print("-- a call over TCP: 1001 -> 600 (echo) with sipp -t t1")
+    c = H.Sipp(t, "uac_call.xml", "600", hl.sip_port, user="1001", transport="t1",
+               subs={"MEDIA": H.media_stream(tone, 3000)}, timeout_s=20)
+    r = c.run()
+    t.check(r.rc == 0, "TCP call to 600 answered and hung up", r.detail())
+    row = row_for(hl, c)
+    show(row)
+    t.check(row and row["disposition"] == "answered" and (row["talk_ms"] or 0) > 2000, "TCP call CDR answered, talk > 2 s", row)
+
     print("-- unregistered user 1005 -> 486")
     c = H.Sipp(t, "uac_expect_auth.xml", "1005", hl.sip_port, user="1001", subs={"STATUS": "486"}, timeout_s=15)
     r = c.run()
