@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <thread>
@@ -30,7 +31,18 @@ sigset_t BlockShutdownSignals() {
 
 }  // namespace
 
+// One UDP socket per call leg: the default soft limit of 1024 descriptors caps a server at a
+// few hundred calls. Raise it to the hard limit.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int RunServer(const Config& config) {
+  RaiseFileLimit();
   sigset_t signals = BlockShutdownSignals();
   signal(SIGPIPE, SIG_IGN);
   HLOG_INFO("hotline starting with configuration {}", config.source);
@@ -138,8 +150,14 @@ int RunServer(const Config& config) {
   });
 
   stack.Run();
-  controller = nullptr;
+  // Calls ended by the shutdown destroyed their media sessions; give the media threads a
+  // moment to close those recordings and report them, so their rows are completed.
+  for (int i = 0; i < 20 && media.session_count() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   media.Stop();
+  stack.RunPendingTasks();
+  controller = nullptr;
   records.Stop();
   pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();

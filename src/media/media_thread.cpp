@@ -25,20 +25,7 @@ TimePoint MonotonicNow() {
 
 MediaThread::MediaThread(int index, const MediaOptions& options, const EventSink& sink,
                          PortPool& ports)
-    : index_(index),
-      options_(options),
-      sink_(sink),
-      ports_(ports),
-      ready_(512),
-      recv_buffers_(kRecvBatch * kRecvBufferSize) {
-  for (int i = 0; i < kRecvBatch; ++i) {
-    iovecs_[i].iov_base = recv_buffers_.data() + i * kRecvBufferSize;
-    iovecs_[i].iov_len = kRecvBufferSize;
-    messages_[i].msg_hdr.msg_iov = &iovecs_[i];
-    messages_[i].msg_hdr.msg_iovlen = 1;
-    messages_[i].msg_hdr.msg_name = &sources_[i];
-  }
-}
+    : index_(index), options_(options), sink_(sink), ports_(ports), ready_(512) {}
 
 MediaThread::~MediaThread() {
   Stop();
@@ -50,6 +37,7 @@ MediaThread::~MediaThread() {
 
 Status MediaThread::Start() {
   if (thread_.joinable()) return Status::Ok();
+  if (epoll_fd_ >= 0) return Error{"media: a media thread cannot be restarted"};
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   sockets_fd_ = epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -101,24 +89,30 @@ void MediaThread::Run() {
       if (events[i].data.fd == timer_fd_) {
         uint64_t expirations = 0;
         if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations) continue;
-        { static uint64_t total = 0, wakes = 0, late = 0, lost = 0, busy_ns = 0; total += expirations; ++wakes; if (expirations > 1) ++late; if (expirations > kMaxCatchUpTicks) lost += expirations - kMaxCatchUpTicks;
-          auto t0 = std::chrono::steady_clock::now();
-          if (wakes % 1000 == 0) fprintf(stderr, "DBG ticks %lu wakes %lu late %lu lost %lu avg tick %.2f ms\n", total, wakes, late, lost, busy_ns / 1e6 / 250), busy_ns = 0;
-          (void)t0; }
-        if (expirations > kMaxCatchUpTicks) expirations = kMaxCatchUpTicks;
+        if (expirations > kMaxCatchUpTicks) {
+          NoteSkippedTicks(expirations - kMaxCatchUpTicks);
+          expirations = kMaxCatchUpTicks;
+        }
         // Commands posted before a packet was sent are applied before it is read.
         tasks_.Drain();
         TimePoint now = MonotonicNow();
-        { timespec a, b; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
         for (uint64_t t = 0; t < expirations; ++t) Tick(now);
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b); static uint64_t n = 0, ns = 0, ticks = 0; ns += (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec; ticks += expirations;
-        if (++n % 100 == 0) { fprintf(stderr, "DBG cpu per tick %.3f ms over %lu ticks\n", ns / 1e6 / ticks, ticks); ns = 0; ticks = 0; } }
       } else {
         tasks_.Drain();
       }
     }
   }
   CloseAll();
+}
+
+// The thread could not run for more than kMaxCatchUpTicks ticks (overload or starvation):
+// those ticks are dropped. Logged at most every 10 s.
+void MediaThread::NoteSkippedTicks(uint64_t count) {
+  skipped_ticks_ += count;
+  TimePoint now = MonotonicNow();
+  if (now - last_skip_log_ < std::chrono::seconds(10)) return;
+  last_skip_log_ = now;
+  HLOG_WARN("media thread {}: fell behind, {} ticks skipped so far", index_, skipped_ticks_);
 }
 
 void MediaThread::Tick(TimePoint now) {
@@ -164,32 +158,29 @@ void MediaThread::Tick(TimePoint now) {
   }
 }
 
+// Each round reads one datagram from every socket epoll reports readable. Level-triggered, a
+// socket with more waiting is reported again in the next round; the rounds end when nothing is
+// left (or after a few extra rounds, so a flooded socket cannot hold up the tick: the kernel
+// drops what it cannot queue).
 void MediaThread::ReadSockets(TimePoint now) {
   const int capacity = static_cast<int>(ready_.size());
-  // Level-triggered: a socket drained in one round is not reported again unless new data came.
-  const size_t max_rounds = order_.size() / ready_.size() + 2;
+  const size_t max_rounds = order_.size() / ready_.size() + kMaxExtraRounds;
   for (size_t round = 0; round < max_rounds; ++round) {
     int n = epoll_wait(sockets_fd_, ready_.data(), capacity, 0);
+    if (n <= 0) break;
     for (int i = 0; i < n; ++i) ReadSocket(*static_cast<RtpSession*>(ready_[i].data.ptr), now);
-    if (n < capacity) break;
   }
 }
 
 void MediaThread::ReadSocket(RtpSession& session, TimePoint now) {
-  // A flooded socket gives up at most 4 batches per tick; the kernel drops the rest.
-  for (int batch = 0; batch < 4; ++batch) {
-    for (auto& m : messages_) m.msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    int n = recvmmsg(session.fd(), messages_.data(), kRecvBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) return;
-    for (int i = 0; i < n; ++i) {
-      const msghdr& h = messages_[i].msg_hdr;
-      if (h.msg_flags & MSG_TRUNC) continue;
-      std::span<const uint8_t> datagram(static_cast<const uint8_t*>(iovecs_[i].iov_base),
-                                        messages_[i].msg_len);
-      session.OnDatagram(datagram, sources_[i], h.msg_namelen, now, *this);
-    }
-    if (n < kRecvBatch) return;
-  }
+  sockaddr_storage from;
+  socklen_t from_len = sizeof from;
+  // One recvfrom per datagram: cheaper than recvmmsg when, as usual, one packet is waiting.
+  ssize_t n = recvfrom(session.fd(), recv_buffer_.data(), recv_buffer_.size(),
+                       MSG_DONTWAIT | MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
+  if (n <= 0 || static_cast<size_t>(n) > recv_buffer_.size()) return;  // nothing, or too big
+  session.OnDatagram(std::span<const uint8_t>(recv_buffer_.data(), static_cast<size_t>(n)), from,
+                     from_len, now, *this);
 }
 
 RtpSession* MediaThread::Find(SessionId id) {

@@ -1,11 +1,11 @@
 // media/media_thread.h: one media thread. It owns a set of RtpSessions and their sockets and
 // runs one loop: an epoll set waits for a 20 ms timerfd and for commands (a TaskQueue posted
 // to by MediaEngine on the control thread). Each tick reads every socket that has data
-// (found with a non-blocking epoll_wait on a second, sockets-only epoll set, then drained with
-// recvmmsg), then gives each session one frame of received audio, then makes each session
+// (found with non-blocking epoll_waits on a second, sockets-only epoll set; one recvfrom
+// per datagram), then gives each session one frame of received audio, then makes each session
 // send one packet from its source (silence, player, bridge peer, or echo) and feeds the
-// recorders. Nothing on this path allocates or locks. Everything below except Start, Stop
-// and Post runs on the media thread only.
+// recorders. Per packet and per session nothing allocates or locks (the tick takes the task
+// queue's lock once). Everything below except Start, Stop and Post runs on the media thread.
 #pragma once
 
 #include <sys/epoll.h>
@@ -57,12 +57,12 @@ class MediaThread final : private RtpSession::Observer {
   void DetectInband(SessionId id, bool enabled);
 
  private:
-  static constexpr int kRecvBatch = 8;
-  static constexpr size_t kRecvBufferSize = 2048;
+  static constexpr size_t kMaxExtraRounds = 8;
   static constexpr int kMaxCatchUpTicks = 3;
 
   void Run();
   void Tick(TimePoint now);
+  void NoteSkippedTicks(uint64_t count);
   void ReadSockets(TimePoint now);
   void ReadSocket(RtpSession& session, TimePoint now);
   RtpSession* Find(SessionId id);
@@ -79,6 +79,8 @@ class MediaThread final : private RtpSession::Observer {
   TaskQueue tasks_;
   std::thread thread_;
   bool running_ = false;  // media thread only
+  uint64_t skipped_ticks_ = 0;
+  TimePoint last_skip_log_{};
 
   int epoll_fd_ = -1;    // timer + tasks
   int sockets_fd_ = -1;  // readable sockets, polled each tick
@@ -89,10 +91,7 @@ class MediaThread final : private RtpSession::Observer {
 
   // Scratch for the tick, allocated once.
   std::vector<epoll_event> ready_;
-  std::array<mmsghdr, kRecvBatch> messages_{};
-  std::array<iovec, kRecvBatch> iovecs_{};
-  std::array<sockaddr_storage, kRecvBatch> sources_{};
-  std::vector<uint8_t> recv_buffers_;
+  std::array<uint8_t, 2048> recv_buffer_{};
   std::array<int16_t, kFrameSamples> play_frame_{};
 };
 

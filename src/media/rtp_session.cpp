@@ -109,6 +109,9 @@ void RtpSession::OnDatagram(std::span<const uint8_t> datagram, const sockaddr_st
   last_activity_ = now;
 
   if (is_event) {
+    // A phone that sends RFC 4733 events may also leave the tones in the audio: from the first
+    // event on, trust the events only, so no digit is reported twice.
+    inband_detector_.reset();
     if (std::optional<char> digit =
             event_decoder_.OnPacket(packet->header.timestamp, packet->payload)) {
       observer.OnDigit(*this, *digit, DtmfSource::kRfc4733);

@@ -3,6 +3,7 @@
 // the delay it adds stays bounded. No allocation; owned by one RtpSession on its media thread.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -18,14 +19,22 @@ class SampleFifo {
 
   void Push(std::span<const int16_t> samples) {
     if (samples.size() > kCapacity) samples = samples.last(kCapacity);
-    for (int16_t s : samples) buffer_[write_++ & (kCapacity - 1)] = s;
+    size_t at = write_ & (kCapacity - 1);
+    size_t first = std::min(samples.size(), kCapacity - at);
+    std::copy_n(samples.data(), first, buffer_.data() + at);
+    std::copy_n(samples.data() + first, samples.size() - first, buffer_.data());
+    write_ += samples.size();
     if (size() > kCapacity) read_ = write_ - kCapacity;
   }
 
   // Moves out.size() samples into out; false (and out untouched) if fewer are buffered.
   bool Pop(std::span<int16_t> out) {
     if (size() < out.size()) return false;
-    for (int16_t& s : out) s = buffer_[read_++ & (kCapacity - 1)];
+    size_t at = read_ & (kCapacity - 1);
+    size_t first = std::min(out.size(), kCapacity - at);
+    std::copy_n(buffer_.data() + at, first, out.data());
+    std::copy_n(buffer_.data(), out.size() - first, out.data() + first);
+    read_ += out.size();
     return true;
   }
 

@@ -146,7 +146,9 @@ void SipAuthService::HandleRegister(nua_s* nua, nua_handle_s* nh, const sip_s* s
   RegisterResult result = registrar_.Register(request, clock_.Now());
   if (!result.ok()) {
     std::string min_expires = std::to_string(result.min_expires_s);
-    nua_respond(nh, result.status, result.reason.c_str(), NUTAG_WITH_THIS(nua),
+    // NUA sends later and keeps the phrase pointer: static strings only.
+    const char* phrase = sip_status_phrase(result.status);
+    nua_respond(nh, result.status, phrase ? phrase : "Bad Request", NUTAG_WITH_THIS(nua),
                 TAG_IF(result.status == 423, SIPTAG_MIN_EXPIRES_STR(min_expires.c_str())),
                 TAG_END());
     return;

@@ -17,6 +17,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <mutex>
 
 #include "common/log.h"
@@ -79,6 +80,16 @@ void LogFromSofia(void*, char const* format, va_list args) {
   std::string text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (!text.empty()) HLOG_DEBUG("sofia: {}", text);
+}
+
+// A reason phrase that lives for the whole process: the standard one for the status when
+// there is one, else the caller's text interned (a handful of distinct strings at most).
+const char* StablePhrase(int status, const std::string& reason) {
+  const char* standard = sip_status_phrase(status);
+  if (standard != nullptr && (reason.empty() || reason == standard)) return standard;
+  if (reason.empty()) return "";
+  static std::set<std::string> interned;  // control thread only
+  return interned.insert(reason).first->c_str();
 }
 
 }  // namespace
@@ -336,11 +347,14 @@ void Stack::Shutdown() {
 
 void Stack::Break() { su_root_break(impl_->root); }
 
+void Stack::RunPendingTasks() { impl_->tasks.Drain(); }
+
 void Stack::Respond(LegId id, int status, const std::string& reason, const std::string& sdp) {
   LegRecord* leg = impl_->Find(id);
   if (leg == nullptr || leg->terminated) return;
-  const char* phrase = reason.empty() ? sip_status_phrase(status) : reason.c_str();
-  if (phrase == nullptr) phrase = "";
+  // NUA keeps the phrase pointer until it sends the response (later, from its queue): it must
+  // outlive this call, so only static strings are passed.
+  const char* phrase = StablePhrase(status, reason);
   nua_respond(leg->handle, status, phrase,
               TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
               TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());

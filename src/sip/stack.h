@@ -114,6 +114,8 @@ class Stack {
   // Starts an orderly shutdown (pending transactions finish), then OnShutdownComplete().
   void Shutdown();
   void Break();
+  // After Run() returned: runs tasks posted since (e.g. the media engine's last events).
+  void RunPendingTasks();
 
   // Answers an incoming INVITE or re-INVITE. sdp empty = no body.
   void Respond(LegId leg, int status, const std::string& reason, const std::string& sdp = "");
