@@ -122,8 +122,8 @@ int RunServer(const Config& config) {
     HLOG_ERROR("media engine: {}", started.message());
     return 1;
   }
-  HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low,
-            config.rtp_port_high, config.listen, config.media_threads);
+  HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low, config.rtp_port_high,
+            config.listen, config.media_threads);
   if (auto prepared = call_controller.PreparePrompts(); !prepared.ok()) {
     HLOG_ERROR("{}", prepared.message());
     return 1;

@@ -34,9 +34,9 @@ std::string SpokenDigits(const std::string& digits) {
 
 }  // namespace
 
-CallController::CallController(const Config& config, sip::Stack& stack,
-                               media::MediaEngine& media, store::StoreWriter& records,
-                               media::TtsEngine& tts, const Clock& clock)
+CallController::CallController(const Config& config, sip::Stack& stack, media::MediaEngine& media,
+                               store::StoreWriter& records, media::TtsEngine& tts,
+                               const Clock& clock)
     : config_(config),
       stack_(stack),
       media_(media),
@@ -225,7 +225,8 @@ void CallController::RingUser(Call& call, const std::string& user) {
   call.callee_user = user;
   auto contacts = stack_.Contacts(user);
   if (busy_users_.count(user) != 0 || contacts.empty()) {
-    HLOG_INFO("call {}: user {} is {}", call.id, user, contacts.empty() ? "not registered" : "busy");
+    HLOG_INFO("call {}: user {} is {}", call.id, user,
+              contacts.empty() ? "not registered" : "busy");
     call.callee_user.clear();
     Reject(call, 486, "busy");
     return;
@@ -366,8 +367,8 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
   if (config_.record_calls) {
     call.recording_path = RecordingPath(call);
     std::error_code ec;
-    std::filesystem::create_directories(
-        std::filesystem::path(call.recording_path).parent_path(), ec);
+    std::filesystem::create_directories(std::filesystem::path(call.recording_path).parent_path(),
+                                        ec);
     records_.AddRecording(call.id, call.recording_path, clock_.WallNow());
   }
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
@@ -464,8 +465,7 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
   using Kind = media::MediaEvent::Kind;
   if (event.kind == Kind::kRecordingDone) {
     records_.CompleteRecording(event.path, clock_.WallNow(),
-                               event.frames * 1000 / media::kSampleRate,
-                               event.frames * 4 + 44);
+                               event.frames * 1000 / media::kSampleRate, event.frames * 4 + 44);
     return;
   }
   Call* call = FindByMedia(event.session);

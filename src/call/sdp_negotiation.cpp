@@ -56,8 +56,8 @@ Result<AnsweredOffer> AnswerOffer(const std::string& offer_sdp, const LocalEndpo
   answered.remote = ToRemote(*negotiated);
   answered.offered = FromSip(negotiated->remote_direction);
   answered.answer = FromSip(negotiated->local_direction);
-  answered.answer_sdp = sip::BuildAnswer(*offer, *negotiated, local.session_id, local.version,
-                                         local.ip, local.port);
+  answered.answer_sdp =
+      sip::BuildAnswer(*offer, *negotiated, local.session_id, local.version, local.ip, local.port);
   return answered;
 }
 

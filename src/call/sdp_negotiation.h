@@ -21,7 +21,7 @@ struct LocalEndpoint {
 };
 
 struct AnsweredOffer {
-  media::RemoteMedia remote;             // where and how to send to the offerer
+  media::RemoteMedia remote;  // where and how to send to the offerer
   MediaDirection offered = MediaDirection::kSendRecv;
   MediaDirection answer = MediaDirection::kSendRecv;
   std::string answer_sdp;

@@ -28,10 +28,10 @@ struct Trunk {
 // One dial-plan entry: what happens when `number` is dialled.
 struct DialPlanEntry {
   std::string number;
-  std::string action;  // "echo" | "digits_readback" | "user"
+  std::string action;           // "echo" | "digits_readback" | "user"
   std::string language = "en";  // for prompts: "en" or "zh"
-  std::string prompt;  // text (TTS) or a WAV path relative to the config dir
-  std::string target;  // for "user": the SIP user to ring
+  std::string prompt;           // text (TTS) or a WAV path relative to the config dir
+  std::string target;           // for "user": the SIP user to ring
 };
 
 struct Config {
@@ -46,10 +46,10 @@ struct Config {
   std::string realm = "hotline";
   int media_threads = 1;
   int rtp_timeout_s = 60;
-  int nonce_ttl_s = 300;          // digest nonces older than this are stale
+  int nonce_ttl_s = 300;  // digest nonces older than this are stale
   int register_min_expires_s = 60;
   int register_max_expires_s = 3600;
-  int no_answer_timeout_s = 60;   // ringing a user gives up after this
+  int no_answer_timeout_s = 60;  // ringing a user gives up after this
   bool record_calls = true;
   std::string tone_region = "cn";  // ringback/busy cadences
   std::vector<SipUser> users;

@@ -125,8 +125,8 @@ void SipAuthService::HandleRegister(nua_s* nua, nua_handle_s* nh, const sip_s* s
   request.user = user;
   request.call_id = sip->sip_call_id->i_id ? sip->sip_call_id->i_id : "";
   request.cseq = sip->sip_cseq->cs_seq;
-  request.source = BindingSource{source.ip, source.port,
-                                 source.transport == Transport::kTcp ? "tcp" : "udp"};
+  request.source =
+      BindingSource{source.ip, source.port, source.transport == Transport::kTcp ? "tcp" : "udp"};
   if (sip->sip_expires) request.expires_header = static_cast<int>(sip->sip_expires->ex_delta);
   su_home_t home[1] = {SU_HOME_INIT(home)};
   for (const sip_contact_t* m = sip->sip_contact; m != nullptr; m = m->m_next) {

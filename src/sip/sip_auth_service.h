@@ -27,8 +27,7 @@ class SipAuthService {
   SipAuthService(const StackOptions& options, const Clock& clock);
 
   // Responds to the REGISTER carried by the current request of nua.
-  void HandleRegister(nua_s* nua, nua_handle_s* nh, const sip_s* sip,
-                      const SourceAddress& source);
+  void HandleRegister(nua_s* nua, nua_handle_s* nh, const sip_s* sip, const SourceAddress& source);
   // Fills invite.auth / authenticated_user / trunk_name.
   void ClassifyCaller(const sip_s* sip, IncomingInvite& invite);
   // A Proxy-Authenticate / WWW-Authenticate header value with a fresh nonce.

@@ -17,8 +17,8 @@
 #include <cstdarg>
 #include <cstdio>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 
 #include "common/log.h"
 #include "common/task_queue.h"
@@ -34,9 +34,9 @@ struct LegRecord {
   LegId id = 0;
   nua_handle_t* handle = nullptr;
   bool incoming = false;
-  bool answered = false;     // 2xx sent (incoming) or received (outgoing)
-  bool final_sent = false;   // incoming: any final response sent
-  bool ended = false;        // BYE/CANCEL seen or sent, or the INVITE failed: nothing to hang up
+  bool answered = false;    // 2xx sent (incoming) or received (outgoing)
+  bool final_sent = false;  // incoming: any final response sent
+  bool ended = false;       // BYE/CANCEL seen or sent, or the INVITE failed: nothing to hang up
   bool terminated = false;
 };
 
@@ -311,10 +311,9 @@ Status Stack::Start() {
   impl_->root = su_root_create(nullptr);
   if (impl_->root == nullptr) return Error{"cannot create the SIP event loop"};
   su_wait_create(impl_->task_wait, impl_->tasks.fd(), SU_WAIT_IN);
-  impl_->task_wait_index = su_root_register(impl_->root, impl_->task_wait, &Impl::OnTasks,
-                                            static_cast<su_wakeup_arg_t*>(
-                                                static_cast<void*>(impl_.get())),
-                                            0);
+  impl_->task_wait_index =
+      su_root_register(impl_->root, impl_->task_wait, &Impl::OnTasks,
+                       static_cast<su_wakeup_arg_t*>(static_cast<void*>(impl_.get())), 0);
   impl_->auth = std::make_unique<SipAuthService>(options_, impl_->clock);
 
   std::string url = "sip:" + options_.listen_ip + ":" + std::to_string(options_.port);
@@ -322,10 +321,10 @@ Status Stack::Start() {
     url = "sip:[" + options_.listen_ip + "]:" + std::to_string(options_.port);
   }
   impl_->nua = nua_create(
-      impl_->root, &Impl::OnNuaEvent, impl_.get(), NUTAG_URL(url.c_str()),
-      NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1),
-      NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_APPL_METHOD("REGISTER"),
-      NUTAG_APPL_METHOD("INFO"), NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER"),
+      impl_->root, &Impl::OnNuaEvent, impl_.get(), NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0),
+      NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
+      NUTAG_SESSION_TIMER(0), NUTAG_APPL_METHOD("REGISTER"), NUTAG_APPL_METHOD("INFO"),
+      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER"),
       SIPTAG_USER_AGENT_STR("Hotline/0.1"), SIPTAG_SERVER_STR("Hotline/0.1"),
       NTATAG_MAXSIZE(options_.max_message_bytes), NTATAG_UDP_MTU(65535), TAG_END());
   if (impl_->nua == nullptr) {
