@@ -148,6 +148,29 @@ def register_all(sip_port, users, contact_port, expires=3600):
     return ok, failures
 
 
+def sample_recordings(db, first_id, count=3):
+    """'k/n ok': of n recordings of the level (spread over it), how many have the caller's
+    440 Hz tone on the left and its echo on the right (proves RTP flowed both ways)."""
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+    try:
+        paths = [r[0] for r in con.execute(
+            "SELECT recording_path FROM calls WHERE rowid > ? AND recording_path IS NOT NULL ORDER BY rowid",
+            (first_id,)).fetchall()]
+    finally:
+        con.close()
+    if not paths:
+        return "no recordings"
+    picks = [paths[int(i * (len(paths) - 1) / max(1, count - 1))] for i in range(count)]
+    good = 0
+    for p in picks:
+        try:
+            if all(H.goertzel_ratio(p, 440, ch, skip_ms=2000, max_seconds=4) > H.PRESENT for ch in (0, 1)):
+                good += 1
+        except Exception as e:  # a missing or unreadable file counts as bad
+            print("   (%s: %s)" % (p, e))
+    return "%d/%d ok" % (good, len(picks))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build-dir", default=os.path.join(HERE, "..", "..", "build"))
@@ -262,6 +285,9 @@ def main():
                   "cpu %(cpu)8.2f s  call-min %(call_min)8.1f  cpu s/1000 call-min %(per_k)8.2f  (cdr answered %(cdr_answered)d, %(wall).0f s)"
                   % res, flush=True)
             mp += 2 * level + 100
+            if not a.no_record:
+                res["media"] = sample_recordings(os.path.join(data, "hotline.db"), first_id)
+                print("   media check (440 Hz on both channels of sampled recordings): %s" % res["media"], flush=True)
             if not a.no_record and not a.keep:
                 for f in glob.glob(os.path.join(data, "recordings", "**", "*.wav"), recursive=True):
                     try:

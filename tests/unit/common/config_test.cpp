@@ -49,14 +49,16 @@ TEST(ConfigTest, DemoConfigLoads) {
   EXPECT_EQ(config->http_port, 8080);
   EXPECT_EQ(config->data_dir, "./var");
   EXPECT_TRUE(config->trunks.empty());
-  EXPECT_EQ(config->entry_numbers, (std::vector<std::string>{"600", "601"}));
-  ASSERT_EQ(config->dial_plan.size(), 2u);
+  EXPECT_EQ(config->entry_numbers, (std::vector<std::string>{"600", "601", "602"}));
+  ASSERT_EQ(config->dial_plan.size(), 3u);
   EXPECT_EQ(config->dial_plan[0].number, "600");
   EXPECT_EQ(config->dial_plan[0].action, "echo");
   EXPECT_EQ(config->dial_plan[1].number, "601");
   EXPECT_EQ(config->dial_plan[1].action, "digits_readback");
   EXPECT_EQ(config->dial_plan[1].language, "en");
   EXPECT_EQ(config->dial_plan[1].prompt, "Please enter some digits, then press the pound key.");
+  EXPECT_EQ(config->dial_plan[2].number, "602");
+  EXPECT_EQ(config->dial_plan[2].language, "zh");
   EXPECT_EQ(config->source, "<embedded demo>");
 }
 
