@@ -85,21 +85,6 @@ def uas_reinvite(expect, answer, var, version):
 """ % {"expect": expect, "var": var, "sdp": SDP % {"version": version, "direction": answer}}
 
 
-UAS_BYE = """
-  <recv request="BYE" timeout="30000" crlf="true"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-"""
 
 
 def run(t):
@@ -108,7 +93,8 @@ def run(t):
 
     print("-- hold and resume 1001 -> 1002")
     uas_ending = (uas_reinvite("sendonly", "recvonly", "u1", 2353687650) +
-                  uas_reinvite("sendrecv", "sendrecv", "u2", 2353687651) + UAS_BYE +
+                  uas_reinvite("sendrecv", "sendrecv", "u2", 2353687651) +
+                  H.SNIPPETS["UAS_WAIT_BYE"] +
                   '  <Reference variables="u1,u2"/>\n')
     uas = H.sipp_callee(t, hl, "1002", "uas_answer.xml",
                         subs={"MEDIA": H.media_stream_start(tone), "ENDING": uas_ending},
