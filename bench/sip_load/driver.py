@@ -302,11 +302,12 @@ def main():
                 break
 
         print()
-        print("%6s %8s %9s %8s %8s %10s %12s %14s" % ("level", "rate/s", "attempted", "failed", "failed%",
-                                                     "cpu_s", "call_min", "cpu_s/1k_min"))
+        print("%6s %8s %9s %8s %8s %10s %12s %14s  %s" % ("level", "rate/s", "attempted", "failed", "failed%",
+                                                         "cpu_s", "call_min", "cpu_s/1k_min", "media"))
         for r in results:
-            print("%6d %8.2f %9d %8d %8.3f %10.2f %12.1f %14.2f" % (r["level"], r["rate"], r["attempted"], r["failed"],
-                                                                   r["failed_pct"], r["cpu"], r["call_min"], r["per_k"]))
+            print("%6d %8.2f %9d %8d %8.3f %10.2f %12.1f %14.2f  %s" % (
+                r["level"], r["rate"], r["attempted"], r["failed"], r["failed_pct"], r["cpu"], r["call_min"],
+                r["per_k"], r.get("media", "-")))
         held = [r["level"] for r in results if r["failed_pct"] < 0.1 and r["attempted"] > 0]
         print("highest level held with < 0.1%% failed calls: %s" % (max(held) if held else "none"))
         stop(uas)

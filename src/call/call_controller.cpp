@@ -15,8 +15,18 @@ namespace {
 
 const char* DispositionForFailure(int status) {
   if (status == 486 || status == 600) return "busy";
-  if (status == 480 || status == 408 || status == 487) return "no_answer";
+  if (status == 603) return "rejected";
+  if (status == 480 || status == 408 || status == 487 || status == 0) return "no_answer";
   return "failed";
+}
+
+// What the caller hears when every phone of the callee failed: busy and decline are passed
+// through; our own CANCELs, timeouts and server errors become "temporarily unavailable".
+int StatusForCaller(int status) {
+  if (status == 486 || status == 600) return 486;
+  if (status == 603) return 603;
+  if (status >= 400 && status < 500 && status != 487 && status != 408) return status;
+  return 480;
 }
 
 std::string SpokenDigits(const std::string& digits) {
@@ -147,13 +157,17 @@ Call& CallController::NewCall(const sip::IncomingInvite& invite) {
   call->from_number = invite.from_user;
   call->from_display = invite.from_display;
   call->to_number = invite.to_user;
-  if (invite.auth == sip::CallerAuth::kUser) call->caller_user = invite.authenticated_user;
+  if (invite.auth == sip::CallerAuth::kUser) {
+    // An authenticated user calls as itself: the From user cannot spoof another number.
+    call->caller_user = invite.authenticated_user;
+    call->from_number = invite.authenticated_user;
+  }
   call_by_leg_[invite.leg] = call->id;
 
   store::CallStart start;
   start.call_id = call->id;
   start.sip_call_id = invite.sip_call_id;
-  start.from_number = invite.from_user;
+  start.from_number = call->from_number;
   start.from_display = invite.from_display;
   start.to_number = invite.to_user;
   start.direction = invite.auth == sip::CallerAuth::kUser ? "internal" : "inbound";
@@ -380,14 +394,12 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
 void CallController::OnBranchFailed(Call& call, sip::LegId leg, int status) {
   auto& branches = call.branches;
   branches.erase(std::remove(branches.begin(), branches.end(), leg), branches.end());
-  auto rank = [](int s) { return s == 486 || s == 600 ? 3 : (s == 487 || s == 0 ? 1 : 2); };
+  auto rank = [](int s) {
+    return s == 486 || s == 600 || s == 603 ? 3 : (s == 487 || s == 0 ? 1 : 2);
+  };
   if (rank(status) > rank(call.best_failure_status)) call.best_failure_status = status;
   if (!branches.empty() || call.state != CallState::kRinging) return;
-  int status_to_caller = call.best_failure_status;
-  if (status_to_caller == 487 || status_to_caller == 0 || status_to_caller >= 500) {
-    status_to_caller = 480;
-  }
-  if (status_to_caller == 600) status_to_caller = 486;
+  int status_to_caller = StatusForCaller(call.best_failure_status);
   HLOG_INFO("call {}: every phone of {} failed (last {})", call.id, call.callee_user,
             call.best_failure_status);
   EndCall(call, DispositionForFailure(call.best_failure_status),

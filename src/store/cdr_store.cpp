@@ -201,7 +201,8 @@ Result<int> CdrStore::RecoverUnfinished(WallTime now) {
       "  total_ms = MAX(0, ?2 - start_ms), "
       "  ring_ms = MAX(0, COALESCE(answer_ms, ?2) - start_ms), "
       "  talk_ms = CASE WHEN answer_ms IS NULL THEN 0 ELSE MAX(0, ?2 - answer_ms) END, "
-      "  disposition = 'failed', hangup_cause = 'crash_recovery', hangup_side = 'system', "
+      "  disposition = CASE WHEN answer_ms IS NULL THEN 'failed' ELSE 'answered' END, "
+      "  hangup_cause = 'crash_recovery', hangup_side = 'system', "
       "  state = 'closed' "
       "WHERE state = 'open'");
   if (!close) return close.error();

@@ -63,9 +63,8 @@ def wait_until(condition, timeout, interval=0.05, what=None):
     while True:
         try:
             value = condition()
-        except Exception as e:  # a condition that cannot be evaluated yet counts as false
+        except Exception:  # a condition that cannot be evaluated yet counts as false
             value = None
-            last_error = e
         if value:
             return value
         if time.monotonic() >= deadline:
@@ -538,19 +537,21 @@ class Hotline:
             self.test.fatal("timed out waiting for %s; rows: %s" % (what, self.calls()))
         return rows[-1]
 
-    def wait_call_closed(self, sip_call_id=None, to_number=None, timeout=10):
-        """The closed CDR row for a call (by SIP Call-ID or dialled number), or fail."""
+    def wait_call_closed(self, sip_call_id=None, to_number=None, timeout=10, from_number=None):
+        """The closed CDR row for a call (by SIP Call-ID or dialled/calling number), or fail."""
         def find():
             rows = self.calls()
             if sip_call_id:
                 rows = [r for r in rows if r.get("sip_call_id") == sip_call_id]
             if to_number:
                 rows = [r for r in rows if str(r.get("to_number")) == str(to_number)]
+            if from_number:
+                rows = [r for r in rows if str(r.get("from_number")) == str(from_number)]
             closed = [r for r in rows if r.get("state") == "closed"]
             return closed[-1] if closed else None
         row = wait_until(find, timeout)
         if not row:
-            self.test.check(False, "CDR row closed (call-id %s, to %s)" % (sip_call_id, to_number),
+            self.test.check(False, "CDR row closed (call-id %s, from %s, to %s)" % (sip_call_id, from_number, to_number),
                             "rows now: %s" % self.calls())
         return row
 
@@ -567,6 +568,7 @@ DEFAULT_SUBS = {
     "CONTACT_EXTRA": "",
     "RING_MS": "500",
     "STATUS": "200",
+    "REASON": "OK",
     "TIMEOUT_MS": "30000",
 }
 

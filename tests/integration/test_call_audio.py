@@ -1,5 +1,6 @@
 """A real call between two softphones through Hotline: audio bridged both ways, recorded to a
-stereo WAV (left = caller, right = callee), CDR and recordings rows written."""
+stereo WAV (left = caller, right = callee), CDR and recordings rows written. Then the ringback
+tone a caller hears while the callee's phone rings."""
 import os
 import re
 
@@ -8,6 +9,11 @@ import harness as H
 
 def run(t):
     hl = t.start_hotline()
+    bridged_call(t, hl)
+    ringback(t, hl)
+
+
+def bridged_call(t, hl):
     a_wav = H.make_tone(t.path("a_440.wav"), 440, 60)
     b_wav = H.make_tone(t.path("b_1000.wav"), 1000, 60)
 
@@ -77,6 +83,25 @@ def run(t):
         t.check(H.tone_present(t, path, 1000, channel=1, skip_ms=1000), "recording right channel (callee) has 1000 Hz")
         t.check(H.tone_absent(t, path, 1000, channel=0, skip_ms=1000), "left channel has no 1000 Hz")
         t.check(H.tone_absent(t, path, 440, channel=1, skip_ms=1000), "right channel has no 440 Hz")
+
+
+def ringback(t, hl):
+    print("-- ringback: baresip 1001 calls 1003, whose phone (sipp) rings until cancelled")
+    ringer = H.sipp_callee(t, hl, "1003", "uas_ring_cancel.xml", timeout_s=25)
+    a = H.Baresip(t, "ringback_caller", "<sip:1001@127.0.0.1:{sip_port};transport=udp>;auth_pass=demo1001;"
+                  "regint=0;audio_codecs=PCMU", H.make_tone(t.path("silence.wav"), 440, 20, volume=0.0),
+                  hl.sip_port, commands=["/dial sip:1003@127.0.0.1:{sip_port}"], quit_after_s=6)
+    a.start()
+    a.wait(20)
+    r = ringer.wait(10)
+    t.check(r.rc == 0, "the ringing phone got CANCEL when the caller gave up", r.detail())
+    row = hl.wait_call_closed(to_number="1003")
+    t.check(row and row["disposition"] == "cancelled", "CDR disposition cancelled", row)
+    dec = a.dumps("dec")
+    t.check(bool(dec), "the caller dumped what it heard while ringing", os.listdir(a.dir))
+    if dec:
+        # tone_region cn: 450 Hz ringback (1 s on, 4 s off): look at the first 2 s after set-up.
+        t.check(H.tone_present(t, dec[-1], 450, skip_ms=300), "the caller heard 450 Hz ringback")
 
 
 H.main(run)

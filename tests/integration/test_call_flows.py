@@ -81,6 +81,43 @@ def run(t):
     show(row)
     t.check(row and row["disposition"] == "answered" and (row["talk_ms"] or 0) > 2000, "TCP call CDR answered, talk > 2 s", row)
 
+    print("-- a callee registered over TCP: 1008 (sipp -t t1) called by a UDP caller")
+    reg, r = H.sipp_register(t, hl, "1008", transport="t1")
+    t.check(r.rc == 0, "1008 registered over TCP", r.detail())
+    uas = H.wait_bound(H.Sipp(t, "uas_answer.xml", "1008", hl.sip_port, local_port=reg.local_port, transport="t1",
+                              subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE"},
+                              timeout_s=20).start())
+    c = H.Sipp(t, "uac_call.xml", "1008", hl.sip_port, user="1001", subs={"MEDIA": H.media_stream(tone, 2000)},
+               timeout_s=20)
+    r = c.run()
+    t.check(r.rc == 0, "UDP caller reaches the TCP-registered 1008", r.detail())
+    t.check(uas.wait(10).rc == 0, "the TCP callee got the INVITE and the BYE over TCP")
+
+    print("-- the callee's phone answers 486 itself: the caller gets 486")
+    uas = H.sipp_callee(t, hl, "1007", "uas_reject.xml", subs={"STATUS": 486, "REASON": "Busy Here"}, timeout_s=15)
+    c = H.Sipp(t, "uac_expect_auth.xml", "1007", hl.sip_port, user="1001", subs={"STATUS": "486"}, timeout_s=15)
+    r = c.run()
+    t.check(r.rc == 0, "caller gets 486 when the only phone of 1007 is busy", r.detail())
+    t.check(uas.wait(10).rc == 0, "the callee's 486 was acknowledged")
+    row = row_for(hl, c)
+    show(row)
+    t.check(row and row["disposition"] == "busy", "CDR disposition busy", row)
+
+    print("-- the callee declines (603): the caller gets a failure, the CDR says rejected")
+    uas = H.sipp_callee(t, hl, "1007", "uas_reject.xml", subs={"STATUS": 603, "REASON": "Decline"}, timeout_s=15)
+    c = H.Sipp(t, "uac_expect_auth.xml", "1007", hl.sip_port, user="1001", subs={"STATUS": "603"}, timeout_s=15)
+    r = c.run()
+    finals = [m.splitlines()[0] for d, m in H.sip_messages(r.messages)
+              if d == "received" and re.match(r"SIP/2\.0 [3-6]\d\d", m) and not m.startswith("SIP/2.0 407")]
+    print("   caller received: %s" % finals)
+    t.check(bool(finals), "the caller gets a final failure response", r.detail())
+    t.check(r.rc == 0, "... and it is the callee's 603 Decline (got %s)" % (finals[-1:] or "nothing"))
+    t.check(uas.wait(10).rc == 0, "the callee's 603 was acknowledged")
+    row = row_for(hl, c)
+    show(row)
+    t.check(row is not None, "CDR row closed for the declined call")
+    t.check(row and row["disposition"] == "rejected", "CDR disposition rejected for a declined call", row)
+
     print("-- unregistered user 1005 -> 486")
     c = H.Sipp(t, "uac_expect_auth.xml", "1005", hl.sip_port, user="1001", subs={"STATUS": "486"}, timeout_s=15)
     r = c.run()
@@ -122,7 +159,7 @@ def run(t):
     t.check(bool(dec), "echo caller dumped what it heard")
     if dec:
         t.check(H.tone_present(t, dec[-1], 440, skip_ms=1500), "echo: the caller's 440 Hz came back")
-    row = hl.wait_call_closed(to_number="600")
+    row = hl.wait_call_closed(to_number="600", from_number="guest")
     show(row)
     t.check(row and row["disposition"] == "answered", "echo call CDR answered", row)
     t.check(row and (row["talk_ms"] or 0) > 3000, "echo call talk_ms > 3000", row)

@@ -37,8 +37,29 @@ def run(t):
     row = rows[-1] if rows else None
     t.check(row and row["state"] == "closed", "CDR row closed", row)
     t.check(row and row["hangup_cause"] == "shutdown", "hangup_cause shutdown", row)
-    t.note(row and row["disposition"] == "answered", "disposition stays answered (the call had been answered)", row)
+    t.check(row and row["disposition"] == "answered", "disposition stays answered (the call had been answered)", row)
     t.check(row and row["hangup_side"] == "system", "hangup_side system", row)
+
+    print("-- SIGTERM while a call rings: caller gets a final response, the ringing phone a CANCEL")
+    hl.start()
+    ringer = H.sipp_callee(t, hl, "1002", "uas_ring_cancel.xml", timeout_s=20)
+    caller = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001", timeout_s=20).start()
+    H.wait_until(lambda: hl.calls("state = 'open'"), 10, what="the ringing call's open CDR row")
+    H.wait_until(lambda: re.search(r"^SIP/2.0 180", H._read(ringer.msg_path), re.M), 5)
+    t0 = time.monotonic()
+    rc = hl.stop(timeout=10)
+    t.check(rc == 0 and time.monotonic() - t0 <= 5.0, "exit 0 within 5 s with a ringing call (rc=%s, %.2f s)"
+            % (rc, time.monotonic() - t0), H.tail(hl.log(), 20))
+    rr, rc_ = ringer.wait(10), caller.wait(10)
+    finals = [m.splitlines()[0] for d, m in H.sip_messages(rc_.messages)
+              if d == "received" and re.match(r"SIP/2\.0 [3-6]\d\d", m) and not m.startswith("SIP/2.0 407")]
+    print("   caller received: %s" % finals)
+    t.check(bool(finals), "the caller got a final failure response", rc_.detail())
+    t.check(rr.rc == 0, "the ringing phone got CANCEL (and answered 200 + 487)", rr.detail())
+    rows = hl.calls()
+    row = rows[-1] if rows else None
+    print("   row: %s" % ({k: row[k] for k in ("state", "disposition", "hangup_cause", "sip_status")} if row else None))
+    t.check(row and row["state"] == "closed" and row["hangup_cause"] == "shutdown", "CDR closed with shutdown", row)
 
     print("-- SIGKILL during an echo call, then restart")
     hl.start()
@@ -56,6 +77,7 @@ def run(t):
     row = hl.wait_call_closed(sip_call_id=ids[0] if ids else None, timeout=10)
     print("   row: %s" % row)
     t.check(row and row["hangup_cause"] == "crash_recovery", "restart closes it with hangup_cause crash_recovery", row)
+    t.check(row and row["disposition"] == "answered", "... keeping disposition answered (it had been answered)", row)
     t.check(row and row["end_time"] is not None, "... and sets end_time", row)
     t.check(not hl.calls("state = 'open'"), "no open rows left", hl.calls())
     t.check(re.search(r"crash_recovery", hl.log_since_start()) is not None, "the restart logs the recovery")

@@ -261,6 +261,7 @@ TEST_F(CdrStoreTest, CrashRecoveryClosesOpenCallsAndInterruptsRecordings) {
   ASSERT_TRUE(talking.has_value());
   EXPECT_EQ(talking->state, "closed");
   EXPECT_EQ(talking->hangup_cause, "crash_recovery");
+  EXPECT_EQ(talking->disposition, "answered");  // it had been answered before the crash
   EXPECT_EQ(talking->ring_ms, 2000);
   EXPECT_EQ(talking->talk_ms, 7000);
   auto recordings = store->ListRecordings("talking");
