@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "call/ivr_driver.h"
 #include "common/clock.h"
 #include "media/media_engine.h"
 #include "sip/stack.h"
@@ -15,7 +17,7 @@
 namespace hotline::call {
 
 enum class CallState { kRinging, kAnswered, kEnding };
-enum class CallApp { kUser, kEcho, kDigitsReadback };
+enum class CallApp { kUser, kEcho, kDigitsReadback, kIvr };
 
 struct Call {
   std::string id;  // the CDR id
@@ -33,6 +35,7 @@ struct Call {
   uint16_t caller_local_port = 0;
   std::string caller_answer_sdp;  // our SDP answer to the caller's offer
   bool ringing_sent = false;
+  bool caller_answered = false;  // our 200 OK went to the caller (by an app or the callee)
 
   std::vector<sip::LegId> branches;  // outgoing INVITEs not yet answered or failed
   sip::LegId callee_leg = 0;         // the branch that answered
@@ -47,6 +50,9 @@ struct Call {
   uint64_t app_timer = 0;
   TimePoint answered_at{};
   std::string recording_path;
+
+  // IVR flow application; kept until the call is released (its requests may end the call).
+  std::unique_ptr<IvrDriver> ivr;
 
   // Digit read-back application.
   std::string language = "en";

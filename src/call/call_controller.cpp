@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "call/sdp_negotiation.h"
 #include "common/log.h"
+#include "ivr/flow_loader.h"
 #include "media/audio_file.h"
 #include "media/tone.h"
 
@@ -59,6 +62,16 @@ CallController::~CallController() = default;
 
 Status CallController::PreparePrompts() {
   for (const auto& entry : config_.dial_plan) {
+    if (entry.action == "ivr") {
+      std::ifstream file(entry.target);
+      std::stringstream text;
+      text << file.rdbuf();
+      auto flow = ivr::LoadFlow(text.str(), entry.target);
+      if (!flow) return Error{"IVR flow for " + entry.number + ": " + flow.error().message};
+      flows_[entry.number] = *flow;
+      HLOG_INFO("IVR flow {} answers {}", entry.target, entry.number);
+      continue;
+    }
     if (entry.action != "digits_readback") continue;
     auto audio = PromptFor(entry);
     if (!audio) return Error{"cannot prepare the prompt for " + entry.number};
@@ -277,9 +290,14 @@ void CallController::RingUser(Call& call, const std::string& user) {
 
 void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
   stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.caller_answered = true;
   call.state = CallState::kAnswered;
   call.answered_at = clock_.Now();
   records_.MarkAnswered(call.id, clock_.WallNow(), entry.number);
+  if (entry.action == "ivr") {
+    StartIvr(call, entry);
+    return;
+  }
   if (entry.action == "echo") {
     call.app = CallApp::kEcho;
     media_.Echo(call.caller_media);
@@ -304,6 +322,10 @@ void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
 }
 
 void CallController::OnDigit(Call& call, char digit, const char* source) {
+  if (call.app == CallApp::kIvr) {
+    if (call.ivr && call.state == CallState::kAnswered) call.ivr->OnDigit(digit);
+    return;
+  }
   if (call.app != CallApp::kDigitsReadback || !call.collecting) return;
   if (digit != '#') {
     call.collected_digits += digit;
@@ -338,7 +360,9 @@ void CallController::OnInviteResponse(sip::LegId leg, int status, const std::str
     if ((status == 180 || status == 183) && !call->ringing_sent &&
         call->state == CallState::kRinging) {
       call->ringing_sent = true;
-      stack_.Respond(call->caller_leg, 180, "Ringing", call->caller_answer_sdp);
+      if (!call->caller_answered) {
+        stack_.Respond(call->caller_leg, 180, "Ringing", call->caller_answer_sdp);
+      }
       media_.Play(call->caller_media, ringback_, /*loop=*/true);
     }
     return;
@@ -376,7 +400,10 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
     call.no_answer_timer = 0;
   }
   media_.SetRemote(call.callee_media, *remote);
-  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  if (!call.caller_answered) {
+    stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+    call.caller_answered = true;
+  }
   media_.StopPlay(call.caller_media);
   if (config_.record_calls) {
     call.recording_path = RecordingPath(call);
@@ -496,6 +523,12 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
       return;
     }
     case Kind::kPlayDone:
+      if ((event.play_token & IvrDriver::kPlayTokenBit) != 0) {
+        if (call->ivr && call->app == CallApp::kIvr && call->state == CallState::kAnswered) {
+          call->ivr->OnPlayDone(event.play_token);
+        }
+        return;
+      }
       if (call->app == CallApp::kDigitsReadback && call->reading_back && event.play_token == 1) {
         EndCall(*call, "answered", "normal_clearing", "system", 0);
       }
@@ -513,7 +546,7 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
 void CallController::SetEnd(Call& call, const std::string& disposition, const std::string& cause,
                             const std::string& side, int sip_status) {
   if (!call.disposition.empty()) return;
-  call.disposition = call.state == CallState::kAnswered ? "answered" : disposition;
+  call.disposition = call.caller_answered ? "answered" : disposition;
   call.hangup_cause = cause;
   call.hangup_side = side;
   call.sip_status = sip_status;
@@ -556,6 +589,9 @@ void CallController::CloseRecord(Call& call) {
   records_.CloseCall(call.id, end);
   HLOG_INFO("call {}: ended ({}, {}, by {})", call.id, call.disposition, call.hangup_cause,
             call.hangup_side);
+  if (call.ivr && !call.ivr->path().empty()) {
+    HLOG_INFO("call {}: IVR path {}", call.id, call.ivr->path());
+  }
 }
 
 void CallController::ReleaseIfIdle(Call& call) {
@@ -597,6 +633,69 @@ void CallController::OnLegTerminated(sip::LegId leg) {
   }
   branches.erase(std::remove(branches.begin(), branches.end(), leg), branches.end());
   ReleaseIfIdle(*call);
+}
+
+void CallController::StartIvr(Call& call, const DialPlanEntry& entry) {
+  call.app = CallApp::kIvr;
+  media_.DetectInband(call.caller_media, true);
+  ivr::CallContext context;
+  context.caller = call.from_number;
+  context.dialled = call.to_number;
+  context.call_id = call.id;
+  call.ivr =
+      std::make_unique<IvrDriver>(flows_.at(entry.number), std::move(context), call.caller_media,
+                                  media_, stack_, tts_, clock_, IvrRequestsFor(call.id));
+  call.ivr->Start();
+}
+
+// The IVR's requests, bound to the call by id: a request that arrives after the call ended
+// (a timer racing a BYE) finds no live call and does nothing.
+IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
+  auto live = [this, call_id]() -> Call* {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end() || it->second->state != CallState::kAnswered) return nullptr;
+    return it->second.get();
+  };
+  IvrRequests requests;
+  requests.hangup = [this, live](const std::string& reason) {
+    if (Call* call = live()) {
+      EndCall(*call, "answered", reason.empty() ? "ivr_hangup" : "ivr_" + reason, "system", 0);
+    }
+  };
+  requests.transfer = [this, live](const ivr::Transfer& transfer) {
+    Call* call = live();
+    if (call == nullptr) return;
+    if (transfer.kind != ivr::Transfer::Kind::kExtension || !stack_.IsKnownUser(transfer.target)) {
+      HLOG_WARN("call {}: IVR transfer to {} has no route (only extensions are reachable)",
+                call->id, transfer.target);
+      EndCall(*call, "answered", "no_route", "system", 0);
+      return;
+    }
+    HLOG_INFO("call {}: IVR transfers to extension {}", call->id, transfer.target);
+    call->app = CallApp::kUser;
+    call->state = CallState::kRinging;
+    RingUser(*call, transfer.target);
+  };
+  requests.queue = [this, live](const ivr::Queue& queue) {
+    Call* call = live();
+    if (call == nullptr) return;
+    // The ACD is not connected to calls yet: no agent can take the call, which is what the
+    // flow is told (a returning queue goes on, e.g. to voicemail).
+    HLOG_WARN("call {}: queue {} has no agents (the ACD is not connected to calls yet)", call->id,
+              queue.queue);
+    if (queue.returns) {
+      call->ivr->OnQueueEnded(ivr::QueueOutcome::kNoAgent);
+    } else {
+      EndCall(*call, "answered", "no_agents", "system", 0);
+    }
+  };
+  requests.voicemail = [this, live](const ivr::Voicemail& voicemail) {
+    Call* call = live();
+    if (call == nullptr) return;
+    HLOG_WARN("call {}: voicemail box {} is not available yet", call->id, voicemail.mailbox);
+    EndCall(*call, "answered", "voicemail_unavailable", "system", 0);
+  };
+  return requests;
 }
 
 void CallController::Shutdown() {

@@ -12,6 +12,7 @@
 #include "call/call.h"
 #include "common/clock.h"
 #include "common/config.h"
+#include "ivr/flow.h"
 #include "media/media_engine.h"
 #include "media/tts.h"
 #include "sip/stack.h"
@@ -55,6 +56,8 @@ class CallController final : public sip::StackHandler {
   bool AnswerCallerMedia(Call& call, const std::string& offer);
   void RingUser(Call& call, const std::string& user);
   void StartApp(Call& call, const DialPlanEntry& entry);
+  void StartIvr(Call& call, const DialPlanEntry& entry);
+  IvrRequests IvrRequestsFor(const std::string& call_id);
   void OnCalleeAnswered(Call& call, sip::LegId leg, const std::string& sdp);
   void OnReinviteAnswered(Call& call, sip::LegId leg, const std::string& sdp);
   void OnBranchFailed(Call& call, sip::LegId leg, int status);
@@ -84,6 +87,7 @@ class CallController final : public sip::StackHandler {
   std::map<media::SessionId, std::string> call_by_media_;
   std::set<std::string> busy_users_;
   std::map<std::string, media::AudioPtr> prompts_;  // by dial-plan number
+  std::map<std::string, ivr::FlowPtr> flows_;       // by dial-plan number
   media::AudioPtr ringback_;
   uint64_t sdp_session_counter_ = 1;
   bool shutting_down_ = false;

@@ -403,9 +403,9 @@ void ConfigParser::ParseDialPlan(const YAML::Node& list, int line) {
                    action_line = value_line;
                    if (GetNonEmptyString(value, "action", value_line, entry.action) &&
                        entry.action != "echo" && entry.action != "digits_readback" &&
-                       entry.action != "user") {
+                       entry.action != "user" && entry.action != "ivr") {
                      Fail(value_line, "unknown dial-plan action \"" + entry.action +
-                                          "\" (valid: echo, digits_readback, user)");
+                                          "\" (valid: echo, digits_readback, user, ivr)");
                    }
                  } else if (key == "language") {
                    if (GetNonEmptyString(value, "language", value_line, entry.language) &&
@@ -432,8 +432,20 @@ void ConfigParser::ParseDialPlan(const YAML::Node& list, int line) {
     if (!item.IsMap()) continue;
     if (number_line == 0) Fail(item_line, "a dial-plan entry needs a number");
     if (action_line == 0) Fail(item_line, "a dial-plan entry needs an action");
-    if (entry.action == "user" && target_line == 0) {
-      Fail(item_line, "dial-plan entry " + entry.number + " (action user) needs a target");
+    if ((entry.action == "user" || entry.action == "ivr") && target_line == 0) {
+      Fail(item_line,
+           "dial-plan entry " + entry.number + " (action " + entry.action + ") needs a target");
+    }
+    if (entry.action == "ivr" && target_line != 0) {
+      // The target of an IVR entry is its flow file, relative to this file's directory.
+      std::filesystem::path path(entry.target);
+      if (path.is_relative() && !base_dir_.empty()) {
+        entry.target = (std::filesystem::path(base_dir_) / path).lexically_normal();
+      }
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(entry.target, ec)) {
+        Fail(target_line, "IVR flow file " + entry.target + " does not exist");
+      }
     }
     config_.dial_plan.push_back(std::move(entry));
     dial_number_lines_.push_back(number_line);

@@ -28,10 +28,10 @@ struct Trunk {
 // One dial-plan entry: what happens when `number` is dialled.
 struct DialPlanEntry {
   std::string number;
-  std::string action;           // "echo" | "digits_readback" | "user"
+  std::string action;           // "echo" | "digits_readback" | "user" | "ivr"
   std::string language = "en";  // for prompts: "en" or "zh"
   std::string prompt;           // text (TTS) or a WAV path relative to the config dir
-  std::string target;           // for "user": the SIP user to ring
+  std::string target;           // "user": the SIP user to ring; "ivr": the flow file (YAML)
 };
 
 struct Config {
