@@ -6,7 +6,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config clang-format
   libsofia-sip-ua-dev libspandsp-dev libsndfile1-dev libsoxr-dev
   libespeak-ng-dev espeak-ng-data libsqlite3-dev sqlite3
-  libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libssl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   sip-tester baresip sox python3

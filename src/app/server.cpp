@@ -13,6 +13,8 @@
 #include "media/tts.h"
 #include "sip/stack.h"
 #include "store/cdr_store.h"
+#include "store/customer_store.h"
+#include "store/sqlite_db.h"
 #include "store/store_writer.h"
 
 namespace hotline::app {
@@ -67,6 +69,20 @@ int RunServer(const Config& config) {
   store::StoreWriter records(std::move(store).value());
   HLOG_INFO("database {}", db_path);
 
+  // A second connection, owned by the control thread, for the reads call control makes
+  // (IVR lookups); writes go through the storage writer.
+  auto control_db = store::OpenHotlineDb(db_path);
+  if (!control_db) {
+    HLOG_ERROR("cannot open database {}: {}", db_path, control_db.error().message);
+    return 1;
+  }
+  store::CustomerStore customers(**control_db);
+  if (config.seed_demo_data) {
+    auto seeded = customers.SeedDemoCustomers(std::chrono::system_clock::now());
+    if (seeded && *seeded > 0) HLOG_INFO("added {} demo customer(s)", *seeded);
+  }
+  call::CustomerLookup customer_lookup(customers);
+
   SystemClock clock;
   media::TtsEngine tts(config.data_dir + "/prompts-cache");
 
@@ -115,7 +131,7 @@ int RunServer(const Config& config) {
 
   sip::Stack stack(sip_options, forwarder, clock);
   stack_ptr = &stack;
-  call::CallController call_controller(config, stack, media, records, tts, clock);
+  call::CallController call_controller(config, stack, media, records, tts, clock, &customer_lookup);
   forwarder.target = &call_controller;
 
   if (auto started = media.Start(); !started.ok()) {

@@ -17,7 +17,7 @@
 namespace hotline::call {
 
 enum class CallState { kRinging, kAnswered, kEnding };
-enum class CallApp { kUser, kEcho, kDigitsReadback, kIvr };
+enum class CallApp { kUser, kEcho, kDigitsReadback, kIvr, kVoicemail };
 
 struct Call {
   std::string id;  // the CDR id
@@ -53,6 +53,10 @@ struct Call {
 
   // IVR flow application; kept until the call is released (its requests may end the call).
   std::unique_ptr<IvrDriver> ivr;
+
+  // Voicemail: the caller records a message after the beep, until '#' or the time limit.
+  std::string voicemail_path;
+  bool voicemail_recording = false;
 
   // Digit read-back application.
   std::string language = "en";

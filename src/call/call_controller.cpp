@@ -16,6 +16,12 @@ namespace hotline::call {
 
 namespace {
 
+// Media play tokens of call control's own prompts (IVR prompts carry IvrDriver's bit).
+constexpr uint64_t kReadbackToken = 1;
+constexpr uint64_t kVoicemailBeepToken = 2;
+constexpr uint64_t kGoodbyeToken = 3;
+constexpr int kVoicemailMaxMs = 120000;
+
 const char* DispositionForFailure(int status) {
   if (status == 486 || status == 600) return "busy";
   if (status == 603) return "rejected";
@@ -49,14 +55,16 @@ std::string SpokenDigits(const std::string& digits) {
 
 CallController::CallController(const Config& config, sip::Stack& stack, media::MediaEngine& media,
                                store::StoreWriter& records, media::TtsEngine& tts,
-                               const Clock& clock)
+                               const Clock& clock, CustomerLookup* customers)
     : config_(config),
       stack_(stack),
       media_(media),
       records_(records),
       tts_(tts),
       clock_(clock),
-      ringback_(media::MakeTone(media::ToneKind::kRingback, config.tone_region)) {}
+      ringback_(media::MakeTone(media::ToneKind::kRingback, config.tone_region)),
+      beep_(media::MakeTone(media::ToneKind::kBeep, config.tone_region)),
+      customers_(customers) {}
 
 CallController::~CallController() = default;
 
@@ -322,6 +330,10 @@ void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
 }
 
 void CallController::OnDigit(Call& call, char digit, const char* source) {
+  if (call.app == CallApp::kVoicemail) {
+    if (digit == '#' && call.voicemail_recording) media_.StopRecordMono(call.caller_media);
+    return;
+  }
   if (call.app == CallApp::kIvr) {
     if (call.ivr && call.state == CallState::kAnswered) call.ivr->OnDigit(digit);
     return;
@@ -350,7 +362,7 @@ void CallController::OnDigit(Call& call, char digit, const char* source) {
     return;
   }
   call.reading_back = true;
-  media_.Play(call.caller_media, *spoken, /*loop=*/false, /*token=*/1);
+  media_.Play(call.caller_media, *spoken, /*loop=*/false, kReadbackToken);
 }
 
 void CallController::OnInviteResponse(sip::LegId leg, int status, const std::string& sdp) {
@@ -502,6 +514,10 @@ void CallController::OnInfoDtmf(sip::LegId leg, char digit) {
 
 void CallController::OnMediaEvent(const media::MediaEvent& event) {
   using Kind = media::MediaEvent::Kind;
+  if (event.kind == Kind::kRecordingDone && event.mono) {
+    OnVoicemailRecorded(event);
+    return;
+  }
   if (event.kind == Kind::kRecordingDone) {
     records_.CompleteRecording(event.path, clock_.WallNow(),
                                event.frames * 1000 / media::kSampleRate, event.frames * 4 + 44);
@@ -523,13 +539,24 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
       return;
     }
     case Kind::kPlayDone:
+      if (event.play_token == kVoicemailBeepToken && call->app == CallApp::kVoicemail &&
+          call->state == CallState::kAnswered) {
+        call->voicemail_recording = true;
+        media_.RecordMono(call->caller_media, call->voicemail_path, kVoicemailMaxMs);
+        return;
+      }
+      if (event.play_token == kGoodbyeToken && call->state == CallState::kAnswered) {
+        EndCall(*call, "answered", "normal_clearing", "system", 0);
+        return;
+      }
       if ((event.play_token & IvrDriver::kPlayTokenBit) != 0) {
         if (call->ivr && call->app == CallApp::kIvr && call->state == CallState::kAnswered) {
           call->ivr->OnPlayDone(event.play_token);
         }
         return;
       }
-      if (call->app == CallApp::kDigitsReadback && call->reading_back && event.play_token == 1) {
+      if (call->app == CallApp::kDigitsReadback && call->reading_back &&
+          event.play_token == kReadbackToken) {
         EndCall(*call, "answered", "normal_clearing", "system", 0);
       }
       return;
@@ -586,12 +613,13 @@ void CallController::CloseRecord(Call& call) {
   end.hangup_cause = call.hangup_cause;
   end.hangup_side = call.hangup_side;
   end.sip_status = call.sip_status;
+  if (call.ivr && !call.ivr->path().empty()) {
+    HLOG_INFO("call {}: IVR path {}", call.id, call.ivr->path());
+    records_.SetIvrPath(call.id, call.ivr->path());
+  }
   records_.CloseCall(call.id, end);
   HLOG_INFO("call {}: ended ({}, {}, by {})", call.id, call.disposition, call.hangup_cause,
             call.hangup_side);
-  if (call.ivr && !call.ivr->path().empty()) {
-    HLOG_INFO("call {}: IVR path {}", call.id, call.ivr->path());
-  }
 }
 
 void CallController::ReleaseIfIdle(Call& call) {
@@ -690,12 +718,59 @@ IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
     }
   };
   requests.voicemail = [this, live](const ivr::Voicemail& voicemail) {
-    Call* call = live();
-    if (call == nullptr) return;
-    HLOG_WARN("call {}: voicemail box {} is not available yet", call->id, voicemail.mailbox);
-    EndCall(*call, "answered", "voicemail_unavailable", "system", 0);
+    if (Call* call = live()) StartVoicemail(*call, voicemail.mailbox);
+  };
+  requests.lookup = [this](const ivr::Lookup& lookup) {
+    return customers_ != nullptr ? customers_->Answer(lookup) : ivr::LookupResult{};
   };
   return requests;
+}
+
+// Voicemail: beep, then record what the caller says until '#', the time limit or hang-up.
+void CallController::StartVoicemail(Call& call, const std::string& mailbox) {
+  call.app = CallApp::kVoicemail;
+  std::string box = mailbox.empty() ? "general" : mailbox;
+  call.voicemail_path = config_.data_dir + "/voicemail/" + box + "/" + call.id + ".wav";
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(call.voicemail_path).parent_path(), ec);
+  pending_voicemails_[call.voicemail_path] = {box, call.from_number, call.id};
+  HLOG_INFO("call {}: recording a message for mailbox {}", call.id, box);
+  media_.Play(call.caller_media, beep_, /*loop=*/false, kVoicemailBeepToken);
+}
+
+void CallController::OnVoicemailRecorded(const media::MediaEvent& event) {
+  auto pending = pending_voicemails_.find(event.path);
+  if (pending == pending_voicemails_.end()) return;
+  PendingVoicemail message = pending->second;
+  pending_voicemails_.erase(pending);
+  if (event.frames > 0) {
+    store::NewVoicemail row;
+    row.mailbox = message.mailbox;
+    row.caller_number = message.caller;
+    row.call_id = message.call_id;
+    row.path = event.path;
+    row.received_time = clock_.WallNow();
+    row.duration_ms = event.frames * 1000 / media::kSampleRate;
+    row.size_bytes = event.frames * 2 + 44;  // 16-bit mono WAV
+    records_.AddVoicemail(row);
+    HLOG_INFO("call {}: message for {} stored ({} ms)", message.call_id, message.mailbox,
+              row.duration_ms);
+  }
+  auto call = calls_.find(message.call_id);
+  if (call != calls_.end() && call->second->state == CallState::kAnswered) {
+    call->second->voicemail_recording = false;
+    SayGoodbyeAndHangUp(*call->second);
+  }
+}
+
+void CallController::SayGoodbyeAndHangUp(Call& call) {
+  auto spoken =
+      tts_.Speak(call.language, call.language == "zh" ? "谢谢，再见。" : "Thank you. Goodbye.");
+  if (!spoken) {
+    EndCall(call, "answered", "normal_clearing", "system", 0);
+    return;
+  }
+  media_.Play(call.caller_media, *spoken, /*loop=*/false, kGoodbyeToken);
 }
 
 void CallController::Shutdown() {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "call/call.h"
+#include "call/customer_lookup.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "ivr/flow.h"
@@ -23,7 +24,8 @@ namespace hotline::call {
 class CallController final : public sip::StackHandler {
  public:
   CallController(const Config& config, sip::Stack& stack, media::MediaEngine& media,
-                 store::StoreWriter& records, media::TtsEngine& tts, const Clock& clock);
+                 store::StoreWriter& records, media::TtsEngine& tts, const Clock& clock,
+                 CustomerLookup* customers = nullptr);
   ~CallController() override;
 
   // Renders the dial plan's prompts (TTS/WAV) once, before calls arrive.
@@ -58,6 +60,9 @@ class CallController final : public sip::StackHandler {
   void StartApp(Call& call, const DialPlanEntry& entry);
   void StartIvr(Call& call, const DialPlanEntry& entry);
   IvrRequests IvrRequestsFor(const std::string& call_id);
+  void StartVoicemail(Call& call, const std::string& mailbox);
+  void OnVoicemailRecorded(const media::MediaEvent& event);
+  void SayGoodbyeAndHangUp(Call& call);
   void OnCalleeAnswered(Call& call, sip::LegId leg, const std::string& sdp);
   void OnReinviteAnswered(Call& call, sip::LegId leg, const std::string& sdp);
   void OnBranchFailed(Call& call, sip::LegId leg, int status);
@@ -89,6 +94,14 @@ class CallController final : public sip::StackHandler {
   std::map<std::string, media::AudioPtr> prompts_;  // by dial-plan number
   std::map<std::string, ivr::FlowPtr> flows_;       // by dial-plan number
   media::AudioPtr ringback_;
+  media::AudioPtr beep_;
+  CustomerLookup* customers_;
+  // Voicemail recordings not yet reported by the media engine, by path: the call may be gone
+  // by the time the file is closed (the caller hung up to end the message).
+  struct PendingVoicemail {
+    std::string mailbox, caller, call_id;
+  };
+  std::map<std::string, PendingVoicemail> pending_voicemails_;
   uint64_t sdp_session_counter_ = 1;
   bool shutting_down_ = false;
 };

@@ -272,6 +272,8 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     GetInt(value, key, line, 1, 86400, c.no_answer_timeout_s);
   } else if (key == "record_calls") {
     GetBool(value, key, line, c.record_calls);
+  } else if (key == "seed_demo_data") {
+    GetBool(value, key, line, c.seed_demo_data);
   } else if (key == "tone_region") {
     if (GetNonEmptyString(value, key, line, c.tone_region) && c.tone_region != "cn" &&
         c.tone_region != "us") {
@@ -527,6 +529,7 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "register_max_expires_s",
                                                   "no_answer_timeout_s",
                                                   "record_calls",
+                                                  "seed_demo_data",
                                                   "tone_region",
                                                   "users",
                                                   "trunks",

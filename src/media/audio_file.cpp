@@ -147,4 +147,29 @@ void StereoWavWriter::Close() {
   file_ = nullptr;
 }
 
+Result<std::unique_ptr<MonoWavWriter>> MonoWavWriter::Open(const std::string& path) {
+  SF_INFO info{};
+  info.samplerate = kSampleRate;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!file) return Error{SndfileError(nullptr, "cannot create", path)};
+  return std::unique_ptr<MonoWavWriter>(new MonoWavWriter(file));
+}
+
+MonoWavWriter::~MonoWavWriter() { Close(); }
+
+void MonoWavWriter::Write(std::span<const int16_t> samples) {
+  if (!file_ || samples.empty()) return;
+  sf_count_t written = sf_writef_short(static_cast<SNDFILE*>(file_), samples.data(),
+                                       static_cast<sf_count_t>(samples.size()));
+  if (written > 0) frames_ += written;
+}
+
+void MonoWavWriter::Close() {
+  if (!file_) return;
+  sf_close(static_cast<SNDFILE*>(file_));
+  file_ = nullptr;
+}
+
 }  // namespace hotline::media

@@ -1,6 +1,7 @@
 // media/audio_file.h: reading prompts and writing recordings with libsndfile.
 // LoadPrompt converts any rate/channel count to 8 kHz mono once (libsoxr), so the media tick
-// never resamples. StereoWavWriter writes a recording: left = caller, right = callee.
+// never resamples. StereoWavWriter writes a recording: left = caller, right = callee;
+// MonoWavWriter writes one leg (voicemail).
 // A writer is owned by one media session on one thread.
 #pragma once
 
@@ -41,6 +42,26 @@ class StereoWavWriter {
   void* file_;
   int64_t frames_ = 0;
   std::vector<int16_t> interleaved_;
+};
+
+class MonoWavWriter {
+ public:
+  // Opens path for an 8 kHz 16-bit mono WAV.
+  static Result<std::unique_ptr<MonoWavWriter>> Open(const std::string& path);
+  ~MonoWavWriter();  // closes the file (header updated)
+  MonoWavWriter(const MonoWavWriter&) = delete;
+  MonoWavWriter& operator=(const MonoWavWriter&) = delete;
+
+  // Appends samples (ignored after Close).
+  void Write(std::span<const int16_t> samples);
+  // Samples written so far.
+  int64_t frames() const { return frames_; }
+  void Close();
+
+ private:
+  explicit MonoWavWriter(void* sndfile) : file_(sndfile) {}
+  void* file_;
+  int64_t frames_ = 0;
 };
 
 }  // namespace hotline::media

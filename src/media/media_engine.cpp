@@ -222,6 +222,14 @@ void MediaEngine::DetectInband(SessionId id, bool enabled) {
   impl_->PostTo(id, [id, enabled](MediaThread& t) { t.DetectInband(id, enabled); });
 }
 
+void MediaEngine::RecordMono(SessionId id, const std::string& path, int max_ms) {
+  impl_->PostTo(id, [id, path, max_ms](MediaThread& t) { t.RecordMono(id, path, max_ms); });
+}
+
+void MediaEngine::StopRecordMono(SessionId id) {
+  impl_->PostTo(id, [id](MediaThread& t) { t.StopRecordMono(id); });
+}
+
 size_t MediaEngine::session_count() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->live.size();

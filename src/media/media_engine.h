@@ -6,7 +6,8 @@
 //
 // A session is one RTP endpoint (one call leg). Its audio source is, at any time, one of:
 // silence, a player (prompt or tone, optionally looped), its bridge peer, or itself (echo).
-// Received audio feeds: the bridge peer, the recorder, and DTMF detection.
+// Received audio feeds: the bridge peer, the recorder, the session's own mono recorder
+// (voicemail), and DTMF detection.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +35,9 @@ struct MediaOptions {
 struct RemoteMedia {
   std::string ip;
   uint16_t port = 0;
-  uint8_t payload_type = 0;   // 0 = PCMU, 8 = PCMA
+  uint8_t payload_type = 0;       // 0 = PCMU, 8 = PCMA
   uint8_t dtmf_payload_type = 0;  // telephone-event PT, 0 = not negotiated
-  bool send = true;     // false when the peer put us on hold (sendonly/inactive)
+  bool send = true;               // false when the peer put us on hold (sendonly/inactive)
 };
 
 enum class DtmfSource { kRfc4733, kInband, kSipInfo };
@@ -46,7 +47,7 @@ struct MediaEvent {
     kDtmf,          // digit received (RFC 4733 or in-band)
     kPlayDone,      // a non-looping play finished
     kRtpTimeout,    // no RTP for rtp_timeout_ms
-    kRecordingDone  // recorder closed; frames = length in samples
+    kRecordingDone  // recorder closed; frames = length in samples (per channel)
   };
   Kind kind;
   SessionId session = 0;
@@ -54,7 +55,8 @@ struct MediaEvent {
   DtmfSource dtmf_source = DtmfSource::kRfc4733;
   uint64_t play_token = 0;  // the token given to Play
   int64_t frames = 0;
-  std::string path;  // recording path
+  std::string path;   // recording path
+  bool mono = false;  // kRecordingDone of a RecordMono recording (one leg, mono WAV)
 };
 
 using EventSink = std::function<void(const MediaEvent&)>;
@@ -93,6 +95,18 @@ class MediaEngine {
   void SendDtmf(SessionId id, const std::string& digits);
   // Turns in-band DTMF detection on or off (off by default; RFC 4733 is always decoded).
   void DetectInband(SessionId id, bool enabled);
+
+  // Records what session id receives (voicemail, a parked caller) to an 8 kHz 16-bit mono WAV
+  // at path: one 20 ms frame per tick, silence when nothing arrived, whatever the session
+  // plays meanwhile (a beep, a prompt) and whether or not it is bridged. Stops after max_ms
+  // (<= 0: no limit), at StopRecordMono, or when the session is destroyed; each way the sink
+  // gets kRecordingDone with mono = true, path and frames (samples). A second RecordMono on
+  // the same session first stops the running one (with its event). If path cannot be
+  // created, kRecordingDone comes at once with frames = 0. Engine Stop() closes the file
+  // without an event, as it does for bridge recordings.
+  void RecordMono(SessionId id, const std::string& path, int max_ms);
+  // Stops RecordMono's recording on id (nothing if none is running).
+  void StopRecordMono(SessionId id);
 
   // Sessions currently alive (for metrics and tests).
   size_t session_count() const;

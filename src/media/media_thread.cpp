@@ -120,6 +120,10 @@ void MediaThread::Tick(TimePoint now) {
   const Duration timeout(options_.rtp_timeout_ms);
   for (RtpSession* s : order_) {
     s->TakeReceivedFrame();
+    if (MonoRecorder* mono = s->mono_recorder().get()) {
+      mono->WriteFrame(s->received_frame());
+      if (mono->full()) FinishMonoRecording(*s, true);
+    }
     if (s->CheckTimeout(now, timeout)) {
       MediaEvent event{};
       event.kind = MediaEvent::Kind::kRtpTimeout;
@@ -212,6 +216,7 @@ void MediaThread::DestroySession(SessionId id) {
   if (it == sessions_.end()) return;
   RtpSession* s = it->second.get();
   Unlink(*s, true);
+  FinishMonoRecording(*s, true);
   if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
   size_t index = s->index();
   order_[index] = order_.back();
@@ -304,8 +309,44 @@ void MediaThread::DetectInband(SessionId id, bool enabled) {
   if (RtpSession* s = Find(id)) s->SetInbandDetection(enabled);
 }
 
+void MediaThread::RecordMono(SessionId id, const std::string& path, int max_ms) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  FinishMonoRecording(*s, true);
+  const int64_t max_samples = max_ms > 0 ? int64_t{max_ms} * kSampleRate / 1000 : 0;
+  auto recorder = MonoRecorder::Open(path, max_samples, id);
+  if (!recorder.ok()) {
+    HLOG_ERROR("media: recording {}: {}", path, recorder.error().message);
+    MediaEvent event{};
+    event.kind = MediaEvent::Kind::kRecordingDone;
+    event.session = id;
+    event.path = path;
+    event.mono = true;
+    Emit(event);
+    return;
+  }
+  s->mono_recorder() = std::move(recorder).value();
+}
+
+void MediaThread::StopRecordMono(SessionId id) {
+  if (RtpSession* s = Find(id)) FinishMonoRecording(*s, true);
+}
+
+void MediaThread::FinishMonoRecording(RtpSession& session, bool emit_event) {
+  std::unique_ptr<MonoRecorder> recorder = std::move(session.mono_recorder());
+  if (!recorder) return;
+  MediaEvent event{};
+  event.kind = MediaEvent::Kind::kRecordingDone;
+  event.session = session.id();
+  event.frames = recorder->Close();
+  event.path = recorder->path();
+  event.mono = true;
+  if (emit_event) Emit(event);
+}
+
 void MediaThread::CloseAll() {
   for (RtpSession* s : order_) Unlink(*s, false);
+  for (RtpSession* s : order_) FinishMonoRecording(*s, false);
   for (RtpSession* s : order_) {
     if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
   }

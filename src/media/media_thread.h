@@ -4,8 +4,9 @@
 // (found with non-blocking epoll_waits on a second, sockets-only epoll set; one recvfrom
 // per datagram), then gives each session one frame of received audio, then makes each session
 // send one packet from its source (silence, player, bridge peer, or echo) and feeds the
-// recorders. Per packet and per session nothing allocates or locks (the tick takes the task
-// queue's lock once). Everything below except Start, Stop and Post runs on the media thread.
+// recorders (bridge recordings and single-leg RecordMono recordings). Per packet and per session
+// nothing allocates or locks (the tick takes the task queue's lock once). Everything below except
+// Start, Stop and Post runs on the media thread.
 #pragma once
 
 #include <sys/epoll.h>
@@ -55,6 +56,8 @@ class MediaThread final : private RtpSession::Observer {
   void Unbridge(SessionId a, SessionId b);
   void SendDtmf(SessionId id, const std::string& digits);
   void DetectInband(SessionId id, bool enabled);
+  void RecordMono(SessionId id, const std::string& path, int max_ms);
+  void StopRecordMono(SessionId id);
 
  private:
   static constexpr size_t kMaxExtraRounds = 8;
@@ -68,6 +71,8 @@ class MediaThread final : private RtpSession::Observer {
   RtpSession* Find(SessionId id);
   // Breaks session's bridge, if any: both sides back to silence, recording closed.
   void Unlink(RtpSession& session, bool emit_events);
+  // Closes session's RecordMono recording, if any, and reports it when emit_event.
+  void FinishMonoRecording(RtpSession& session, bool emit_event);
   void CloseAll();
   void Emit(const MediaEvent& event);
   void OnDigit(RtpSession& session, char digit, DtmfSource source) override;

@@ -85,6 +85,8 @@ class RtpSession {
   void set_peer(RtpSession* peer) { peer_ = peer; }
   // The recorder of this session's bridge when this session is its left (a) side.
   std::unique_ptr<Recorder>& recorder() { return recorder_; }
+  // The recording of what this session alone receives (MediaEngine::RecordMono), if any.
+  std::unique_ptr<MonoRecorder>& mono_recorder() { return mono_recorder_; }
   // Position in the MediaThread's session list (for O(1) removal).
   size_t index() const { return index_; }
   void set_index(size_t index) { index_ = index; }
@@ -140,6 +142,7 @@ class RtpSession {
   Player player_;
   RtpSession* peer_ = nullptr;
   std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<MonoRecorder> mono_recorder_;
   size_t index_ = 0;
 };
 

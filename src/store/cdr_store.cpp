@@ -12,7 +12,8 @@ const char* const kCallColumns =
     "id, sip_call_id, from_number, from_display, to_number, direction, source_ip, "
     "answered_by, start_time, answer_time, end_time, start_ms, answer_ms, end_ms, ring_ms, "
     "talk_ms, total_ms, disposition, hangup_cause, hangup_side, sip_status, state, "
-    "recording_path, dtmf_digits";
+    "recording_path, dtmf_digits, ivr_path, queue, queued_ms, wait_ms, agent, agent_answer_ms, "
+    "ring_agent_ms, hold_ms, wrapup_ms, abandoned_ms, transfers, survey_score";
 
 CdrRow ReadCall(const Statement& s) {
   CdrRow row;
@@ -40,6 +41,18 @@ CdrRow ReadCall(const Statement& s) {
   row.state = s.Text(21);
   row.recording_path = s.Text(22);
   row.dtmf_digits = s.Text(23);
+  row.ivr_path = s.Text(24);
+  row.queue = s.Text(25);
+  row.queued_ms = s.OptionalInt(26);
+  row.wait_ms = s.OptionalInt(27);
+  row.agent = s.Text(28);
+  row.agent_answer_ms = s.OptionalInt(29);
+  row.ring_agent_ms = s.OptionalInt(30);
+  row.hold_ms = s.OptionalInt(31);
+  row.wrapup_ms = s.OptionalInt(32);
+  row.abandoned_ms = s.OptionalInt(33);
+  row.transfers = s.Int(34);
+  row.survey_score = s.OptionalInt(35);
   return row;
 }
 
@@ -117,6 +130,20 @@ Status CdrStore::Prepare() {
        "  disposition = ?4, hangup_cause = ?5, hangup_side = ?6, sip_status = ?7, "
        "  state = 'closed' "
        "WHERE id = ?1 AND state = 'open'"},
+      {&set_ivr_path_, "UPDATE calls SET ivr_path = ?2 WHERE id = ?1"},
+      {&set_queued_,
+       "UPDATE calls SET queue = ?2, queued_ms = COALESCE(queued_ms, ?3) WHERE id = ?1"},
+      {&set_agent_answer_,
+       "UPDATE calls SET agent = ?2, agent_answer_ms = ?4, ring_agent_ms = MAX(0, ?4 - ?3), "
+       "  wait_ms = CASE WHEN queued_ms IS NULL THEN NULL ELSE MAX(0, ?4 - queued_ms) END "
+       "WHERE id = ?1 AND agent_answer_ms IS NULL AND abandoned_ms IS NULL"},
+      {&set_abandoned_,
+       "UPDATE calls SET abandoned_ms = MAX(0, ?2 - queued_ms) "
+       "WHERE id = ?1 AND queued_ms IS NOT NULL AND agent_answer_ms IS NULL"},
+      {&add_hold_, "UPDATE calls SET hold_ms = COALESCE(hold_ms, 0) + ?2 WHERE id = ?1"},
+      {&add_transfer_, "UPDATE calls SET transfers = transfers + 1 WHERE id = ?1"},
+      {&set_wrapup_, "UPDATE calls SET wrapup_ms = ?2 WHERE id = ?1"},
+      {&set_survey_score_, "UPDATE calls SET survey_score = ?2 WHERE id = ?1"},
   };
   for (const auto& entry : statements) {
     auto prepared = db_->Prepare(entry.sql);
@@ -191,6 +218,65 @@ Status CdrStore::CloseCall(const std::string& call_id, const CallEnd& end) {
                    .Run();
   if (!run.ok()) return run;
   return ExpectChange(*db_, "open call " + call_id);
+}
+
+Status CdrStore::SetIvrPath(const std::string& call_id, const std::string& ivr_path) {
+  Status run = set_ivr_path_.Bind(1, call_id).Bind(2, ivr_path).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::SetQueued(const std::string& call_id, const std::string& queue,
+                           WallTime queued_time) {
+  Status run = set_queued_.Bind(1, call_id).Bind(2, queue).Bind(3, EpochMs(queued_time)).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::SetAgentAnswer(const std::string& call_id, const std::string& agent,
+                                WallTime offered_time, WallTime answer_time) {
+  Status run = set_agent_answer_.Bind(1, call_id)
+                   .Bind(2, agent)
+                   .Bind(3, EpochMs(offered_time))
+                   .Bind(4, EpochMs(answer_time))
+                   .Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id + " without an agent answer or abandonment");
+}
+
+Status CdrStore::SetAbandoned(const std::string& call_id, WallTime hangup_time) {
+  Status run = set_abandoned_.Bind(1, call_id).Bind(2, EpochMs(hangup_time)).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "queued, unanswered call " + call_id);
+}
+
+Status CdrStore::AddHold(const std::string& call_id, int64_t hold_ms) {
+  if (hold_ms < 0) return Error{"negative hold time for call " + call_id};
+  Status run = add_hold_.Bind(1, call_id).Bind(2, hold_ms).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::AddTransfer(const std::string& call_id) {
+  Status run = add_transfer_.Bind(1, call_id).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::SetWrapup(const std::string& call_id, int64_t wrapup_ms) {
+  if (wrapup_ms < 0) return Error{"negative wrap-up time for call " + call_id};
+  Status run = set_wrapup_.Bind(1, call_id).Bind(2, wrapup_ms).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
+}
+
+Status CdrStore::SetSurveyScore(const std::string& call_id, int score) {
+  if (score < kMinSurveyScore || score > kMaxSurveyScore) {
+    return Error{"survey score " + std::to_string(score) + " out of range for call " + call_id};
+  }
+  Status run = set_survey_score_.Bind(1, call_id).Bind(2, score).Run();
+  if (!run.ok()) return run;
+  return ExpectChange(*db_, "call " + call_id);
 }
 
 Result<int> CdrStore::RecoverUnfinished(WallTime now) {

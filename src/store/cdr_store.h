@@ -64,7 +64,24 @@ struct CdrRow {
   std::string state;  // "open" | "closed"
   std::string recording_path;
   std::string dtmf_digits;
+  // Call center (schema version 2); empty/NULL when the call never reached that step.
+  std::string ivr_path;  // "lang:1>main:2": IVR node:key pairs joined by '>'
+  std::string queue;
+  std::optional<int64_t> queued_ms;        // epoch ms when the call first entered a queue
+  std::optional<int64_t> wait_ms;          // queued to agent answer
+  std::string agent;                       // the first agent who answered
+  std::optional<int64_t> agent_answer_ms;  // epoch ms of that answer
+  std::optional<int64_t> ring_agent_ms;    // offered to that agent until answered
+  std::optional<int64_t> hold_ms;          // total time on hold
+  std::optional<int64_t> wrapup_ms;        // the agent's after-call work
+  std::optional<int64_t> abandoned_ms;     // queued to caller hang-up, if never answered
+  int64_t transfers = 0;
+  std::optional<int64_t> survey_score;
 };
+
+// The survey scale accepted by SetSurveyScore (inclusive).
+inline constexpr int kMinSurveyScore = 0;
+inline constexpr int kMaxSurveyScore = 10;
 
 struct RecordingRow {
   int64_t id = 0;
@@ -103,6 +120,33 @@ class CdrStore {
   // Error if no open call has this id (e.g. closed twice).
   Status CloseCall(const std::string& call_id, const CallEnd& end);
 
+  // ---- Call center. Each is an Error if no call has this id; none requires the call to be
+  // open (wrap-up and surveys may end after the caller's leg does).
+
+  // Stores the IVR path so far, replacing the previous one ("lang:1>main:2").
+  Status SetIvrPath(const std::string& call_id, const std::string& ivr_path);
+  // The call entered `queue` at `queued_time`. Called again (moved to another queue before
+  // an answer), the queue name changes but the first queued time is kept, so wait_ms and
+  // abandoned_ms measure the caller's whole wait.
+  Status SetQueued(const std::string& call_id, const std::string& queue, WallTime queued_time);
+  // `agent` answered at `answer_time` after being offered the call at `offered_time`: sets
+  // agent, ring_agent_ms (offered to answer) and wait_ms (queued to answer; NULL if never
+  // queued). The first agent answer wins: Error if an agent answered already or the call
+  // was abandoned.
+  Status SetAgentAnswer(const std::string& call_id, const std::string& agent, WallTime offered_time,
+                        WallTime answer_time);
+  // The caller hung up while queued: abandoned_ms = hangup_time - queued time. Error unless
+  // the call was queued and no agent answered.
+  Status SetAbandoned(const std::string& call_id, WallTime hangup_time);
+  // Adds one hold's length to hold_ms. Error if hold_ms < 0.
+  Status AddHold(const std::string& call_id, int64_t hold_ms);
+  // Counts one transfer (blind or attended) of the call.
+  Status AddTransfer(const std::string& call_id);
+  // Stores the agent's wrap-up (after-call work) time. Error if wrapup_ms < 0.
+  Status SetWrapup(const std::string& call_id, int64_t wrapup_ms);
+  // Stores the caller's survey answer. Error outside [kMinSurveyScore, kMaxSurveyScore].
+  Status SetSurveyScore(const std::string& call_id, int score);
+
   // At start, after a crash: closes every 'open' call (disposition 'failed', hangup_cause
   // 'crash_recovery', side 'system', ended `now`) and marks recordings still 'recording' as
   // 'interrupted'. Returns the number of calls closed.
@@ -132,6 +176,14 @@ class CdrStore {
   Statement set_recording_path_;
   Statement complete_recording_;
   Statement close_call_;
+  Statement set_ivr_path_;
+  Statement set_queued_;
+  Statement set_agent_answer_;
+  Statement set_abandoned_;
+  Statement add_hold_;
+  Statement add_transfer_;
+  Statement set_wrapup_;
+  Statement set_survey_score_;
 };
 
 // "2024-05-01T12:34:56.789Z" (UTC, milliseconds).

@@ -223,6 +223,15 @@ Status SqliteDb::Migrate(const std::vector<Migration>& migrations) {
   return Status::Ok();
 }
 
+Result<std::unique_ptr<SqliteDb>> OpenHotlineDb(const std::string& path, int busy_timeout_ms) {
+  auto db = SqliteDb::Open(path, busy_timeout_ms);
+  if (!db) return db.error();
+  if (auto migrated = (*db)->Migrate(HotlineMigrations()); !migrated.ok()) {
+    return Error{migrated.message()};
+  }
+  return db;
+}
+
 // ---- Transaction ------------------------------------------------------------------------
 
 Transaction::~Transaction() {
@@ -293,6 +302,88 @@ const std::vector<Migration>& HotlineMigrations() {
        ");"
        "CREATE INDEX recordings_call_id ON recordings(call_id);"
        "CREATE INDEX recordings_path ON recordings(path);"},
+      {2,
+       // The inbound call center. Call records learn the IVR path and the queue/agent
+       // figures; new tables hold customers, voicemail, agent state events and IVR flow
+       // versions. Columns added to calls are NULL for calls made before this version.
+       "ALTER TABLE calls ADD COLUMN ivr_path TEXT;"  // "lang:1>main:2": node:key, '>'-joined
+       "ALTER TABLE calls ADD COLUMN queue TEXT;"
+       "ALTER TABLE calls ADD COLUMN queued_ms INTEGER;"  // epoch ms when first queued
+       "ALTER TABLE calls ADD COLUMN wait_ms INTEGER;"    // queued to agent answer
+       "ALTER TABLE calls ADD COLUMN agent TEXT;"
+       "ALTER TABLE calls ADD COLUMN agent_answer_ms INTEGER;"  // epoch ms
+       "ALTER TABLE calls ADD COLUMN ring_agent_ms INTEGER;"    // offered to agent answer
+       "ALTER TABLE calls ADD COLUMN hold_ms INTEGER;"          // sum over holds
+       "ALTER TABLE calls ADD COLUMN wrapup_ms INTEGER;"
+       "ALTER TABLE calls ADD COLUMN abandoned_ms INTEGER;"  // queued to caller hang-up
+       "ALTER TABLE calls ADD COLUMN transfers INTEGER NOT NULL DEFAULT 0;"
+       "ALTER TABLE calls ADD COLUMN survey_score INTEGER;"
+       "CREATE INDEX calls_queue ON calls(queue, queued_ms) WHERE queued_ms IS NOT NULL;"
+       // Customers; a customer may have several phone numbers and a number may belong to
+       // several customers (a shared family or office line).
+       "CREATE TABLE customers ("
+       "  id INTEGER PRIMARY KEY,"
+       "  name TEXT NOT NULL,"
+       "  account_number TEXT UNIQUE,"  // NULL: no account
+       "  pin_hash TEXT,"               // see store/pin_hash.h; NULL: no PIN set
+       "  balance_fen INTEGER NOT NULL DEFAULT 0,"
+       "  vip INTEGER NOT NULL DEFAULT 0 CHECK (vip IN (0, 1)),"
+       "  language TEXT NOT NULL DEFAULT '',"  // "zh", "en", or "" for the default
+       "  created_time TEXT NOT NULL,"
+       "  created_ms INTEGER NOT NULL,"
+       "  updated_time TEXT NOT NULL,"
+       "  updated_ms INTEGER NOT NULL"
+       ");"
+       "CREATE TABLE customer_phones ("
+       "  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+       "  number TEXT NOT NULL,"
+       "  PRIMARY KEY (customer_id, number)"
+       ");"
+       "CREATE INDEX customer_phones_number ON customer_phones(number);"
+       "CREATE TABLE customer_tags ("
+       "  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+       "  tag TEXT NOT NULL,"
+       "  PRIMARY KEY (customer_id, tag)"
+       ");"
+       // Voicemail messages; the audio is a file at path.
+       "CREATE TABLE voicemails ("
+       "  id INTEGER PRIMARY KEY,"
+       "  mailbox TEXT NOT NULL,"
+       "  caller_number TEXT NOT NULL DEFAULT '',"
+       "  call_id TEXT NOT NULL DEFAULT '',"  // calls.id; no foreign key: written separately
+       "  path TEXT NOT NULL,"
+       "  received_time TEXT NOT NULL,"
+       "  received_ms INTEGER NOT NULL,"
+       "  duration_ms INTEGER NOT NULL DEFAULT 0,"
+       "  size_bytes INTEGER NOT NULL DEFAULT 0,"
+       "  listened INTEGER NOT NULL DEFAULT 0 CHECK (listened IN (0, 1))"
+       ");"
+       "CREATE INDEX voicemails_mailbox ON voicemails(mailbox, received_ms);"
+       // Agent state changes, append-only (the triggers refuse edits and deletes).
+       "CREATE TABLE agent_events ("
+       "  id INTEGER PRIMARY KEY,"
+       "  agent TEXT NOT NULL,"
+       "  from_state TEXT NOT NULL,"
+       "  to_state TEXT NOT NULL,"
+       "  reason TEXT NOT NULL DEFAULT '',"
+       "  at_time TEXT NOT NULL,"
+       "  at_ms INTEGER NOT NULL"
+       ");"
+       "CREATE INDEX agent_events_agent ON agent_events(agent, at_ms);"
+       "CREATE TRIGGER agent_events_no_update BEFORE UPDATE ON agent_events "
+       "BEGIN SELECT RAISE(ABORT, 'agent_events is append-only'); END;"
+       "CREATE TRIGGER agent_events_no_delete BEFORE DELETE ON agent_events "
+       "BEGIN SELECT RAISE(ABORT, 'agent_events is append-only'); END;"
+       // IVR flow documents, every saved version kept; the YAML is stored as given.
+       "CREATE TABLE flow_versions ("
+       "  name TEXT NOT NULL,"
+       "  version INTEGER NOT NULL,"
+       "  yaml TEXT NOT NULL,"
+       "  author TEXT NOT NULL DEFAULT '',"
+       "  saved_time TEXT NOT NULL,"
+       "  saved_ms INTEGER NOT NULL,"
+       "  PRIMARY KEY (name, version)"
+       ");"},
   };
   return kMigrations;
 }

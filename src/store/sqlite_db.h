@@ -121,7 +121,14 @@ class Transaction {
   bool active_ = false;
 };
 
-// The schema of hotline.db (call records and recordings), migration 1 first.
+// The schema of hotline.db, migration 1 first: 1 call records and recordings; 2 call-center
+// columns on calls, customers, voicemails, agent_events, flow_versions.
 const std::vector<Migration>& HotlineMigrations();
+
+// Opens hotline.db (as SqliteDb::Open) and applies HotlineMigrations(). For the stores that
+// share the file (CustomerStore, VoicemailStore, AgentEventStore, FlowStore); each
+// connection belongs to one thread, and WAL lets readers run beside the writer thread's one.
+Result<std::unique_ptr<SqliteDb>> OpenHotlineDb(const std::string& path,
+                                                int busy_timeout_ms = 5000);
 
 }  // namespace hotline::store

@@ -8,6 +8,11 @@ namespace hotline::store {
 
 StoreWriter::StoreWriter(std::unique_ptr<CdrStore> store) : store_(std::move(store)) {
   assert(store_ != nullptr);
+  if (auto events = AgentEventStore::Create(store_->db()); events.ok()) {
+    agent_events_ = std::move(events).value();
+  } else {
+    HLOG_ERROR("store: agent events unavailable: {}", events.error().message);
+  }
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -46,6 +51,65 @@ void StoreWriter::CompleteRecording(const std::string& path, WallTime end_time, 
 void StoreWriter::CloseCall(const std::string& call_id, const CallEnd& end) {
   Enqueue(
       {"CloseCall", call_id, [call_id, end](CdrStore& s) { return s.CloseCall(call_id, end); }});
+}
+
+void StoreWriter::SetIvrPath(const std::string& call_id, const std::string& ivr_path) {
+  Enqueue({"SetIvrPath", call_id,
+           [call_id, ivr_path](CdrStore& s) { return s.SetIvrPath(call_id, ivr_path); }});
+}
+
+void StoreWriter::SetQueued(const std::string& call_id, const std::string& queue,
+                            WallTime queued_time) {
+  Enqueue({"SetQueued", call_id, [call_id, queue, queued_time](CdrStore& s) {
+             return s.SetQueued(call_id, queue, queued_time);
+           }});
+}
+
+void StoreWriter::SetAgentAnswer(const std::string& call_id, const std::string& agent,
+                                 WallTime offered_time, WallTime answer_time) {
+  Enqueue({"SetAgentAnswer", call_id, [call_id, agent, offered_time, answer_time](CdrStore& s) {
+             return s.SetAgentAnswer(call_id, agent, offered_time, answer_time);
+           }});
+}
+
+void StoreWriter::SetAbandoned(const std::string& call_id, WallTime hangup_time) {
+  Enqueue({"SetAbandoned", call_id,
+           [call_id, hangup_time](CdrStore& s) { return s.SetAbandoned(call_id, hangup_time); }});
+}
+
+void StoreWriter::AddHold(const std::string& call_id, int64_t hold_ms) {
+  Enqueue({"AddHold", call_id,
+           [call_id, hold_ms](CdrStore& s) { return s.AddHold(call_id, hold_ms); }});
+}
+
+void StoreWriter::AddTransfer(const std::string& call_id) {
+  Enqueue({"AddTransfer", call_id, [call_id](CdrStore& s) { return s.AddTransfer(call_id); }});
+}
+
+void StoreWriter::SetWrapup(const std::string& call_id, int64_t wrapup_ms) {
+  Enqueue({"SetWrapup", call_id,
+           [call_id, wrapup_ms](CdrStore& s) { return s.SetWrapup(call_id, wrapup_ms); }});
+}
+
+void StoreWriter::SetSurveyScore(const std::string& call_id, int score) {
+  Enqueue({"SetSurveyScore", call_id,
+           [call_id, score](CdrStore& s) { return s.SetSurveyScore(call_id, score); }});
+}
+
+void StoreWriter::AppendAgentEvent(const AgentStateChange& change) {
+  // agent_events_ is set before the thread starts and never changes: safe to read there.
+  Enqueue({"AppendAgentEvent", change.agent, [this, change](CdrStore&) -> Status {
+             if (agent_events_ == nullptr) return Error{"agent events unavailable"};
+             return agent_events_->Append(change);
+           }});
+}
+
+void StoreWriter::AddVoicemail(const NewVoicemail& message) {
+  Enqueue({"AddVoicemail", message.path, [message](CdrStore& s) -> Status {
+             auto added = VoicemailStore(s.db()).Add(message);
+             if (!added) return Error{added.error().message};
+             return Status::Ok();
+           }});
 }
 
 void StoreWriter::Enqueue(Op op) {

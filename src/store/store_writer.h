@@ -15,7 +15,9 @@
 #include <string>
 #include <thread>
 
+#include "store/agent_event_store.h"
 #include "store/cdr_store.h"
+#include "store/voicemail_store.h"
 
 namespace hotline::store {
 
@@ -37,6 +39,20 @@ class StoreWriter {
   void CompleteRecording(const std::string& path, WallTime end_time, int64_t duration_ms,
                          int64_t size_bytes);
   void CloseCall(const std::string& call_id, const CallEnd& end);
+  // Call-center columns (see CdrStore).
+  void SetIvrPath(const std::string& call_id, const std::string& ivr_path);
+  void SetQueued(const std::string& call_id, const std::string& queue, WallTime queued_time);
+  void SetAgentAnswer(const std::string& call_id, const std::string& agent, WallTime offered_time,
+                      WallTime answer_time);
+  void SetAbandoned(const std::string& call_id, WallTime hangup_time);
+  void AddHold(const std::string& call_id, int64_t hold_ms);
+  void AddTransfer(const std::string& call_id);
+  void SetWrapup(const std::string& call_id, int64_t wrapup_ms);
+  void SetSurveyScore(const std::string& call_id, int score);
+  // Queues AgentEventStore::Append on the same database and batches as the call writes.
+  void AppendAgentEvent(const AgentStateChange& change);
+  // Queues VoicemailStore::Add (a message left in a mailbox) on the same connection.
+  void AddVoicemail(const NewVoicemail& message);
 
   // Blocks until every write queued before the call is committed (or has failed).
   // Not to be called from the writer thread. Returns at once after Stop().
@@ -62,6 +78,8 @@ class StoreWriter {
   void ApplyOne(Op& op);
 
   std::unique_ptr<CdrStore> store_;
+  // On store_'s connection; null if it could not be prepared (then appends fail, logged).
+  std::unique_ptr<AgentEventStore> agent_events_;
   std::mutex mutex_;
   std::condition_variable wake_;  // writer: work queued or stopping
   std::condition_variable done_;  // Flush(): a batch finished

@@ -1,10 +1,12 @@
-"""An IVR flow (dial-plan action `ivr`) driven by a caller's RFC 4733 keys.
+"""An IVR flow (dial-plan action `ivr`) driven by a caller's keys.
 
 Flow: a menu; key 1 -> collect 3-4 digits ended by '#' -> read them back -> hang up;
-key 2 -> transfer to extension 1002 (a sipp phone that answers; caller and phone are bridged).
-Checked: the keys reach the interpreter, the server hangs up after the read-back, the log
-carries the IVR path with the entered digits, the transfer rings and bridges 1002, and each
-call leaves a CDR."""
+key 2 -> transfer to extension 1002 (a sipp phone that answers; caller and phone are bridged);
+key 3 -> account number + PIN (SIP INFO keys) -> lookup in the demo customers -> balance
+spoken; key 9 -> voicemail: beep, the caller's audio recorded until '#', stored with a row.
+Checked: the keys reach the interpreter, the server hangs up when the flow ends, the IVR path
+is in the CDR, the transfer rings and bridges 1002, the lookup finds the account only with the
+right PIN, and the message is a WAV with the caller's tone plus a voicemails row."""
 import os
 import re
 
@@ -18,7 +20,7 @@ nodes:
   main:
     type: menu
     prompt: "Press 1 to enter a code. Press 2 to speak to someone."
-    options: {"1": code, "2": to_1002}
+    options: {"1": code, "2": to_1002, "3": account, "9": message}
     timeout_ms: 8000
     max_retries: 1
   code:
@@ -35,6 +37,33 @@ nodes:
     next: bye
   bye: {type: hangup, prompt: "Goodbye."}
   to_1002: {type: transfer, to: "1002", kind: extension}
+  account:
+    type: collect
+    prompt: "Enter your account number, then press pound."
+    variable: account
+    min_digits: 6
+    max_digits: 12
+    terminator: "#"
+    next: pin
+  pin:
+    type: collect
+    prompt: "Enter your PIN, then press pound."
+    variable: pin
+    min_digits: 4
+    max_digits: 6
+    terminator: "#"
+    mask: true
+    next: check
+  check:
+    type: lookup
+    kind: account_by_pin
+    keys: {account: account, pin: pin}
+    store_as: acct
+    found: balance
+    not_found: wrong
+  balance: {type: play, prompt: "Your balance is {amount:acct.balance}.", next: bye}
+  wrong: {type: hangup, reason: wrong_pin, prompt: "Sorry, that did not match."}
+  message: {type: voicemail, mailbox: general, prompt: "Please leave a message after the beep."}
 """
 
 
@@ -44,7 +73,8 @@ def run(t):
         f.write(FLOW)
     dial_plan = [{"number": "700", "action": "ivr", "target": flow_path},
                  {"number": "600", "action": "echo"}]
-    hl = t.start_hotline(dial_plan=dial_plan, entry_numbers=("600", "700"))
+    hl = t.start_hotline(dial_plan=dial_plan, entry_numbers=("600", "700"),
+                         extra={"seed_demo_data": "true"})
     t.check(re.search(r"IVR flow .*it_menu.yaml answers 700", hl.log()) is not None,
             "the flow was loaded at start")
 
@@ -82,6 +112,55 @@ def run(t):
             "second CDR closed", rows)
     recs = H.db_rows(hl.db, "select * from recordings")
     t.check(any(os.path.exists(x["path"]) for x in recs), "the transferred call was recorded", recs)
+
+
+    def self_service(pin):
+        # SIP INFO keys: sipp's RFC 4733 pcaps cannot repeat a digit (same RTP timestamp).
+        keys = H.media_info("3", lead_ms=2500, first_cseq=10) + \
+            H.media_info("6222020001#", lead_ms=3000, gap_ms=250, first_cseq=20) + \
+            H.media_info(pin + "#", lead_ms=3000, gap_ms=250, first_cseq=40)
+        uac = H.Sipp(t, "uac_call.xml", "700", hl.sip_port,
+                     subs={"MEDIA": keys, "ENDING": "WAIT_BYE", "TIMEOUT_MS": 25000},
+                     timeout_s=60).start()
+        r = uac.wait(60)
+        t.check(r.rc == 0, "self-service call with PIN %s ended by the IVR" % pin, r.detail())
+        rows = [x for x in hl.calls() if str(x["to_number"]) == "700" and x["state"] == "closed"]
+        return rows[-1] if rows else None
+
+    print("-- 700, key 3: account 6222020001, right PIN 1234 -> balance")
+    row = self_service("1234")
+    path = (row or {}).get("ivr_path") or ""
+    print("   ivr_path: %s" % path)
+    t.check("lookup" in path and "found" in path and "not_found" not in path,
+            "CDR ivr_path: the lookup found the account", row)
+    t.check("1234" not in path, "the PIN is masked in the IVR path", path)
+    t.check(re.search(r"node:balance", path) is not None, "the balance was spoken (node balance)", path)
+
+    print("-- 700, key 3: right account, wrong PIN 9999 -> refused")
+    row = self_service("9999")
+    path = (row or {}).get("ivr_path") or ""
+    t.check("node:wrong" in path and "node:balance" not in path,
+            "a wrong PIN does not reach the balance", path)
+
+    print("-- 700, key 9: voicemail")
+    tone = H.make_tone(t.path("t440.ulaw.wav"), 440, 60, ulaw=True)
+    media = (H.media_info("9", lead_ms=2500, first_cseq=10) + H.media_stream_start(tone) +
+             '  <pause milliseconds="6000"/>\n' + H.media_info("#", lead_ms=0, first_cseq=20))
+    uac = H.Sipp(t, "uac_call.xml", "700", hl.sip_port,
+                 subs={"MEDIA": media, "ENDING": "WAIT_BYE", "TIMEOUT_MS": 20000},
+                 timeout_s=60).start()
+    r = uac.wait(60)
+    t.check(r.rc == 0, "voicemail call: '#' ends the message, the IVR says goodbye and hangs up",
+            r.detail())
+    messages = H.wait_until(lambda: H.db_rows(hl.db, "select * from voicemails"), 10) or []
+    t.check(len(messages) == 1 and messages[0]["mailbox"] == "general",
+            "one voicemails row in mailbox general", messages)
+    if messages:
+        m = messages[0]
+        t.check(1000 < (m["duration_ms"] or 0) < 8000, "message length %s ms" % m["duration_ms"], m)
+        t.check(os.path.exists(m["path"]) and os.path.getsize(m["path"]) == m["size_bytes"],
+                "the WAV exists with the recorded size", m)
+        t.check(H.tone_present(t, m["path"], 440, skip_ms=1500), "the message holds the caller's 440 Hz")
 
 
 H.main(run)

@@ -111,6 +111,33 @@ TEST_F(AudioFileTest, MonoWavRoundTrip) {
   EXPECT_EQ((*loaded)->samples, samples);
 }
 
+TEST_F(AudioFileTest, MonoWriterAppendsBlocksAndClosesOnDestruction) {
+  std::string path = Path("mono_writer.wav");
+  auto samples = Sine(600, kSampleRate, 4000);
+  {
+    auto writer = MonoWavWriter::Open(path);
+    ASSERT_TRUE(writer.ok()) << writer.error().message;
+    for (size_t i = 0; i < samples.size(); i += 1000) {
+      (*writer)->Write(std::span<const int16_t>(samples.data() + i, 1000));
+    }
+    EXPECT_EQ((*writer)->frames(), 4000);
+  }  // destructor closes
+  SF_INFO info = Info(path);
+  EXPECT_EQ(info.channels, 1);
+  EXPECT_EQ(info.samplerate, kSampleRate);
+  EXPECT_EQ(info.format, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  auto loaded = LoadPrompt(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ((*loaded)->samples, samples);
+
+  auto writer = MonoWavWriter::Open(path);
+  ASSERT_TRUE(writer.ok());
+  (*writer)->Close();
+  (*writer)->Write(samples);  // ignored after Close
+  EXPECT_EQ((*writer)->frames(), 0);
+  EXPECT_FALSE(MonoWavWriter::Open(Path("no/such/dir/z.wav")).ok());
+}
+
 TEST_F(AudioFileTest, LoadPromptMixesAndResamples16kStereo) {
   std::string path = Path("wide.wav");
   const int rate = 16000;

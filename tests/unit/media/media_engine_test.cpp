@@ -432,5 +432,130 @@ TEST_F(MediaEngineTest, CreateFailsBeforeStartAndStartRejectsBadAddress) {
   EXPECT_FALSE(engine.Start().ok());
 }
 
+// A mono WAV as written by RecordMono: its format and samples (empty format if unreadable).
+struct MonoWav {
+  SF_INFO info{};
+  std::vector<int16_t> samples;
+};
+
+MonoWav ReadWav(const std::string& path) {
+  MonoWav wav;
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &wav.info);
+  if (!file) return wav;
+  wav.samples.resize(static_cast<size_t>(wav.info.frames * wav.info.channels));
+  sf_readf_short(file, wav.samples.data(), wav.info.frames);
+  sf_close(file);
+  return wav;
+}
+
+std::string TempWav(const std::string& name) {
+  return ::testing::TempDir() + name + "_" + std::to_string(getpid()) + ".wav";
+}
+
+TEST_F(MediaEngineTest, RecordMonoWritesWhatTheSessionReceivesUntilMaxMs) {
+  StartEngine(41600);
+  RtpPeer caller;
+  SessionInfo s = Create();
+  engine_->SetRemote(s.id, RemoteAt(caller.port()));
+  caller.Stream(s.local_port, MakeSine(440, 1000), true);
+  // The beep plays to the caller while the recording runs: only what arrives is recorded.
+  engine_->Play(s.id, MakeSine(1000, 2000), false);
+  std::string path = TempWav("voicemail");
+  engine_->RecordMono(s.id, path, 1000);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, s.id));
+  MediaEvent done = events_.Of(MediaEvent::Kind::kRecordingDone, s.id)[0];
+  EXPECT_TRUE(done.mono);
+  EXPECT_EQ(done.path, path);
+  EXPECT_EQ(done.frames, kSampleRate);  // exactly max_ms
+
+  MonoWav wav = ReadWav(path);
+  unlink(path.c_str());
+  EXPECT_EQ(wav.info.channels, 1);
+  EXPECT_EQ(wav.info.samplerate, kSampleRate);
+  EXPECT_EQ(wav.info.format, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  EXPECT_EQ(wav.info.frames, done.frames);
+  ExpectTone(Last(wav.samples, 4000), 440, 1000);
+  // The session keeps running after the recording ends; the beep reached the caller.
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kPlayDone, s.id));
+  ExpectTone(FromFirstSound(caller.ReceivedAudio(), 4000), 1000, 440);
+  EXPECT_EQ(events_.Of(MediaEvent::Kind::kRecordingDone, s.id).size(), 1u);
+}
+
+TEST_F(MediaEngineTest, StopRecordMonoEndsTheRecordingEarly) {
+  StartEngine(41640);
+  RtpPeer caller;
+  SessionInfo s = Create();
+  engine_->SetRemote(s.id, RemoteAt(caller.port()));
+  caller.Stream(s.local_port, MakeSine(440, 1000), true);
+  std::string path = TempWav("voicemail_stop");
+  engine_->RecordMono(s.id, path, 60000);
+  // The session's own packets to the caller count the ticks: about 0.6 s of recording.
+  ASSERT_TRUE(WaitUntil([&] { return caller.received_count() >= 30; }));
+  engine_->StopRecordMono(s.id);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, s.id));
+  MediaEvent done = events_.Of(MediaEvent::Kind::kRecordingDone, s.id)[0];
+  EXPECT_TRUE(done.mono);
+  EXPECT_GE(done.frames, 2400);
+  EXPECT_LT(done.frames, 60 * kSampleRate);
+  EXPECT_EQ(done.frames % kFrameSamples, 0);
+
+  MonoWav wav = ReadWav(path);
+  unlink(path.c_str());
+  EXPECT_EQ(wav.info.channels, 1);
+  EXPECT_EQ(wav.info.frames, done.frames);
+  ExpectTone(Last(wav.samples, 1600), 440, 1000);
+  engine_->StopRecordMono(s.id);  // nothing running: no second event
+  // A failing recording on a session of the same thread reports at once, after the above.
+  SessionInfo marker = Create(s.id);
+  engine_->RecordMono(marker.id, "/nonexistent-dir/marker.wav", 1000);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, marker.id));
+  EXPECT_EQ(events_.Of(MediaEvent::Kind::kRecordingDone, s.id).size(), 1u);
+}
+
+TEST_F(MediaEngineTest, DestroyFinishesTheMonoRecordingAndABridgeDoesNotStopIt) {
+  StartEngine(41680);
+  RtpPeer caller;
+  RtpPeer agent;
+  SessionInfo a = Create();
+  SessionInfo b = Create(a.id);
+  engine_->SetRemote(a.id, RemoteAt(caller.port()));
+  engine_->SetRemote(b.id, RemoteAt(agent.port()));
+  caller.Stream(a.local_port, MakeSine(440, 1000), true);
+  agent.Stream(b.local_port, MakeSine(1000, 1000), true);
+  std::string path = TempWav("voicemail_destroy");
+  engine_->RecordMono(a.id, path, 0);  // no limit
+  ASSERT_TRUE(WaitUntil([&] { return caller.received_count() >= 25; }));
+  // Bridged and unbridged, the leg's recording goes on and holds only what a receives.
+  engine_->Bridge(a.id, b.id, "");
+  ASSERT_TRUE(
+      WaitUntil([&] { return FromFirstSound(caller.ReceivedAudio(), 1600).size() >= 1600; }));
+  engine_->Unbridge(a.id, b.id);
+  EXPECT_TRUE(events_.Of(MediaEvent::Kind::kRecordingDone, a.id).empty());
+  engine_->Destroy(a.id);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, a.id));
+  MediaEvent done = events_.Of(MediaEvent::Kind::kRecordingDone, a.id)[0];
+  EXPECT_TRUE(done.mono);
+  EXPECT_EQ(done.path, path);
+  EXPECT_GE(done.frames, 4000);
+
+  MonoWav wav = ReadWav(path);
+  unlink(path.c_str());
+  EXPECT_EQ(wav.info.channels, 1);
+  EXPECT_EQ(wav.info.frames, done.frames);
+  ExpectTone(Last(wav.samples, 3200), 440, 1000);
+  EXPECT_EQ(engine_->session_count(), 1u);
+}
+
+TEST_F(MediaEngineTest, RecordMonoToAnUnwritablePathReportsAnEmptyRecording) {
+  StartEngine(41720);
+  SessionInfo s = Create();
+  engine_->RecordMono(s.id, "/nonexistent-dir/voicemail.wav", 1000);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, s.id));
+  MediaEvent done = events_.Of(MediaEvent::Kind::kRecordingDone, s.id)[0];
+  EXPECT_TRUE(done.mono);
+  EXPECT_EQ(done.frames, 0);
+  EXPECT_EQ(done.path, "/nonexistent-dir/voicemail.wav");
+}
+
 }  // namespace
 }  // namespace hotline::media
