@@ -64,7 +64,25 @@ CallController::CallController(const Config& config, sip::Stack& stack, media::M
       clock_(clock),
       ringback_(media::MakeTone(media::ToneKind::kRingback, config.tone_region)),
       beep_(media::MakeTone(media::ToneKind::kBeep, config.tone_region)),
-      customers_(customers) {}
+      customers_(customers),
+      feature_codes_(acd_, [this](const acd::AgentStateChanged& change) {
+        HLOG_INFO("agent {}: {} -> {}{}", change.agent, acd::ToString(change.from),
+                  acd::ToString(change.to),
+                  change.reason.empty() ? "" : " (" + change.reason + ")");
+        store::AgentStateChange row;
+        row.agent = change.agent;
+        row.from_state = std::string(acd::ToString(change.from));
+        row.to_state = std::string(acd::ToString(change.to));
+        row.reason = change.reason;
+        row.at = clock_.WallNow();
+        records_.AppendAgentEvent(row);
+      }) {
+  for (const auto& user : config.users) {
+    if (auto added = acd_.AddAgent({user.number, {}}); !added.ok()) {
+      HLOG_WARN("agent {}: {}", user.number, added.message());
+    }
+  }
+}
 
 CallController::~CallController() = default;
 
@@ -208,6 +226,14 @@ void CallController::OnInvite(const sip::IncomingInvite& invite) {
             invite.source.ip, invite.source.port);
   if (shutting_down_) {
     Reject(call, 503, "failed");
+    return;
+  }
+  if (AgentFeatureCodes::IsFeatureCode(invite.to_user)) {
+    if (invite.auth != sip::CallerAuth::kUser) {  // a trunk has no agent behind it
+      Reject(call, 403, "rejected");
+      return;
+    }
+    if (AnswerCallerMedia(call, invite.sdp)) RunFeatureCode(call, invite.to_user);
     return;
   }
   const DialPlanEntry* entry = FindDialPlan(invite.to_user);
@@ -761,6 +787,26 @@ void CallController::OnVoicemailRecorded(const media::MediaEvent& event) {
     call->second->voicemail_recording = false;
     SayGoodbyeAndHangUp(*call->second);
   }
+}
+
+// Answers, applies the code to the agent's state, confirms in Chinese then English, hangs up.
+void CallController::RunFeatureCode(Call& call, const std::string& code) {
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.caller_answered = true;
+  call.state = CallState::kAnswered;
+  call.answered_at = clock_.Now();
+  records_.MarkAnswered(call.id, clock_.WallNow(), code);
+  FeatureCodeOutcome outcome = feature_codes_.Apply(call.caller_user, code, clock_.Now());
+  HLOG_INFO("call {}: agent {} dialled {}: {}", call.id, call.caller_user, code, outcome.say_en);
+  auto zh = tts_.Speak("zh", outcome.say_zh);
+  auto en = tts_.Speak("en", outcome.say_en);
+  auto both = std::make_shared<media::Audio>();
+  for (const auto* part : {&zh, &en}) {
+    if (!part->ok()) continue;
+    both->samples.insert(both->samples.end(), (**part)->samples.begin(), (**part)->samples.end());
+    both->samples.insert(both->samples.end(), media::kSampleRate / 4, 0);  // 250 ms pause
+  }
+  media_.Play(call.caller_media, both, /*loop=*/false, kGoodbyeToken);
 }
 
 void CallController::SayGoodbyeAndHangUp(Call& call) {

@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include "acd/acd.h"
+#include "call/agent_feature_codes.h"
 #include "call/call.h"
 #include "call/customer_lookup.h"
 #include "common/clock.h"
@@ -61,6 +63,7 @@ class CallController final : public sip::StackHandler {
   void StartIvr(Call& call, const DialPlanEntry& entry);
   IvrRequests IvrRequestsFor(const std::string& call_id);
   void StartVoicemail(Call& call, const std::string& mailbox);
+  void RunFeatureCode(Call& call, const std::string& code);
   void OnVoicemailRecorded(const media::MediaEvent& event);
   void SayGoodbyeAndHangUp(Call& call);
   void OnCalleeAnswered(Call& call, sip::LegId leg, const std::string& sdp);
@@ -96,6 +99,10 @@ class CallController final : public sip::StackHandler {
   media::AudioPtr ringback_;
   media::AudioPtr beep_;
   CustomerLookup* customers_;
+  // Agent state (and, next, queues): the ACD core, owned here on the control thread. Every
+  // SIP user is an agent; agents start logged out.
+  acd::Acd acd_;
+  AgentFeatureCodes feature_codes_;
   // Voicemail recordings not yet reported by the media engine, by path: the call may be gone
   // by the time the file is closed (the caller hung up to end the message).
   struct PendingVoicemail {
