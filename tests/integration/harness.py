@@ -528,7 +528,7 @@ class Hotline:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def calls(self, where="1=1", params=()):
-        return db_rows(self.db, "SELECT * FROM calls WHERE %s ORDER BY id" % where, params)
+        return db_rows(self.db, "SELECT * FROM calls WHERE %s ORDER BY start_ms, rowid" % where, params)
 
     def wait_answered(self, timeout=10, what="a call to be answered"):
         """The open CDR row of an answered call (fails the test on timeout)."""

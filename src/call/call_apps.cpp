@@ -1,0 +1,266 @@
+// call/call_apps.cpp: CallController's built-in applications, the parts of a call that are
+// not plain B2BUA bridging: digit read-back, IVR flows (through IvrDriver), voicemail and the
+// agent feature codes. Same class and thread as call_controller.cpp.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "call/call_controller.h"
+#include "call/play_tokens.h"
+#include "common/log.h"
+#include "ivr/flow_loader.h"
+#include "media/audio_file.h"
+
+namespace hotline::call {
+
+namespace {
+
+std::string SpokenDigits(const std::string& digits) {
+  std::string out;
+  for (char c : digits) {
+    if (!out.empty()) out += ", ";
+    if (c == '*') {
+      out += "star";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status CallController::PreparePrompts() {
+  for (const auto& entry : config_.dial_plan) {
+    if (entry.action == "ivr") {
+      std::ifstream file(entry.target);
+      std::stringstream text;
+      text << file.rdbuf();
+      auto flow = ivr::LoadFlow(text.str(), entry.target);
+      if (!flow) return Error{"IVR flow for " + entry.number + ": " + flow.error().message};
+      flows_[entry.number] = *flow;
+      HLOG_INFO("IVR flow {} answers {}", entry.target, entry.number);
+      continue;
+    }
+    if (entry.action != "digits_readback") continue;
+    auto audio = PromptFor(entry);
+    if (!audio) return Error{"cannot prepare the prompt for " + entry.number};
+    prompts_[entry.number] = audio;
+  }
+  return Status::Ok();
+}
+
+media::AudioPtr CallController::PromptFor(const DialPlanEntry& entry) {
+  const std::string& prompt = entry.prompt;
+  if (prompt.size() > 4 && prompt.substr(prompt.size() - 4) == ".wav") {
+    auto loaded = media::LoadPrompt(prompt);
+    if (loaded) return *loaded;
+    HLOG_ERROR("prompt {}: {}", prompt, loaded.error().message);
+    return nullptr;
+  }
+  auto spoken = tts_.Speak(entry.language, prompt);
+  if (spoken) return *spoken;
+  HLOG_ERROR("TTS for {}: {}", entry.number, spoken.error().message);
+  return nullptr;
+}
+
+void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.caller_answered = true;
+  call.state = CallState::kAnswered;
+  call.answered_at = clock_.Now();
+  records_.MarkAnswered(call.id, clock_.WallNow(), entry.number);
+  if (entry.action == "ivr") {
+    StartIvr(call, entry);
+    return;
+  }
+  if (entry.action == "echo") {
+    call.app = CallApp::kEcho;
+    media_.Echo(call.caller_media);
+    return;
+  }
+  call.app = CallApp::kDigitsReadback;
+  call.language = entry.language;
+  call.collecting = true;
+  media_.DetectInband(call.caller_media, true);
+  auto prompt = prompts_.find(entry.number);
+  if (prompt != prompts_.end() && prompt->second) {
+    media_.Play(call.caller_media, prompt->second, /*loop=*/false);
+  }
+  std::string id = call.id;
+  call.app_timer = stack_.SetTimer(std::chrono::seconds(30), [this, id] {
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    it->second->app_timer = 0;
+    HLOG_INFO("call {}: no digits entered in time", id);
+    EndCall(*it->second, "answered", "digit_timeout", "system", 0);
+  });
+}
+
+void CallController::OnDigit(Call& call, char digit, const char* source) {
+  if (call.app == CallApp::kVoicemail) {
+    if (digit == '#' && call.voicemail_recording) media_.StopRecordMono(call.caller_media);
+    return;
+  }
+  if (call.app == CallApp::kIvr) {
+    if (call.ivr && call.state == CallState::kAnswered) call.ivr->OnDigit(digit);
+    return;
+  }
+  if (call.app != CallApp::kDigitsReadback || !call.collecting) return;
+  if (digit != '#') {
+    call.collected_digits += digit;
+    return;
+  }
+  call.collecting = false;
+  HLOG_INFO("call {}: collected digits {} via {}", call.id, call.collected_digits, source);
+  records_.SetDigits(call.id, call.collected_digits);
+  if (call.app_timer != 0) {
+    stack_.CancelTimer(call.app_timer);
+    call.app_timer = 0;
+  }
+  std::string text = call.language == "zh" ? "您输入的是 " + call.collected_digits
+                                           : "You entered " + SpokenDigits(call.collected_digits);
+  if (call.collected_digits.empty()) {
+    text = call.language == "zh" ? "您没有输入数字" : "You entered no digits";
+  }
+  auto spoken = tts_.Speak(call.language, text);
+  if (!spoken) {
+    HLOG_ERROR("call {}: TTS failed: {}", call.id, spoken.error().message);
+    EndCall(call, "answered", "normal_clearing", "system", 0);
+    return;
+  }
+  call.reading_back = true;
+  media_.Play(call.caller_media, *spoken, /*loop=*/false, kReadbackToken);
+}
+
+void CallController::StartIvr(Call& call, const DialPlanEntry& entry) {
+  call.app = CallApp::kIvr;
+  media_.DetectInband(call.caller_media, true);
+  ivr::CallContext context;
+  context.caller = call.from_number;
+  context.dialled = call.to_number;
+  context.call_id = call.id;
+  call.ivr =
+      std::make_unique<IvrDriver>(flows_.at(entry.number), std::move(context), call.caller_media,
+                                  media_, stack_, tts_, clock_, IvrRequestsFor(call.id));
+  call.ivr->Start();
+}
+
+// The IVR's requests, bound to the call by id: a request that arrives after the call ended
+// (a timer racing a BYE) finds no live call and does nothing.
+IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
+  auto live = [this, call_id]() -> Call* {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end() || it->second->state != CallState::kAnswered) return nullptr;
+    return it->second.get();
+  };
+  IvrRequests requests;
+  requests.hangup = [this, live](const std::string& reason) {
+    if (Call* call = live()) {
+      EndCall(*call, "answered", reason.empty() ? "ivr_hangup" : "ivr_" + reason, "system", 0);
+    }
+  };
+  requests.transfer = [this, live](const ivr::Transfer& transfer) {
+    Call* call = live();
+    if (call == nullptr) return;
+    if (transfer.kind != ivr::Transfer::Kind::kExtension || !stack_.IsKnownUser(transfer.target)) {
+      HLOG_WARN("call {}: IVR transfer to {} has no route (only extensions are reachable)",
+                call->id, transfer.target);
+      EndCall(*call, "answered", "no_route", "system", 0);
+      return;
+    }
+    HLOG_INFO("call {}: IVR transfers to extension {}", call->id, transfer.target);
+    call->app = CallApp::kUser;
+    call->state = CallState::kRinging;
+    RingUser(*call, transfer.target);
+  };
+  requests.queue = [this, live](const ivr::Queue& queue) {
+    Call* call = live();
+    if (call == nullptr) return;
+    // The ACD is not connected to calls yet: no agent can take the call, which is what the
+    // flow is told (a returning queue goes on, e.g. to voicemail).
+    HLOG_WARN("call {}: queue {} has no agents (the ACD is not connected to calls yet)", call->id,
+              queue.queue);
+    if (queue.returns) {
+      call->ivr->OnQueueEnded(ivr::QueueOutcome::kNoAgent);
+    } else {
+      EndCall(*call, "answered", "no_agents", "system", 0);
+    }
+  };
+  requests.voicemail = [this, live](const ivr::Voicemail& voicemail) {
+    if (Call* call = live()) StartVoicemail(*call, voicemail.mailbox);
+  };
+  requests.lookup = [this](const ivr::Lookup& lookup) {
+    return customers_ != nullptr ? customers_->Answer(lookup) : ivr::LookupResult{};
+  };
+  return requests;
+}
+
+// Voicemail: beep, then record what the caller says until '#', the time limit or hang-up.
+void CallController::StartVoicemail(Call& call, const std::string& mailbox) {
+  call.app = CallApp::kVoicemail;
+  std::string box = mailbox.empty() ? "general" : mailbox;
+  call.voicemail_path = config_.data_dir + "/voicemail/" + box + "/" + call.id + ".wav";
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(call.voicemail_path).parent_path(), ec);
+  pending_voicemails_[call.voicemail_path] = {box, call.from_number, call.id};
+  HLOG_INFO("call {}: recording a message for mailbox {}", call.id, box);
+  media_.Play(call.caller_media, beep_, /*loop=*/false, kVoicemailBeepToken);
+}
+
+void CallController::OnVoicemailRecorded(const media::MediaEvent& event) {
+  auto pending = pending_voicemails_.find(event.path);
+  if (pending == pending_voicemails_.end()) return;
+  PendingVoicemail message = pending->second;
+  pending_voicemails_.erase(pending);
+  if (event.frames > 0) {
+    store::NewVoicemail row;
+    row.mailbox = message.mailbox;
+    row.caller_number = message.caller;
+    row.call_id = message.call_id;
+    row.path = event.path;
+    row.received_time = clock_.WallNow();
+    row.duration_ms = event.frames * 1000 / media::kSampleRate;
+    row.size_bytes = event.frames * 2 + 44;  // 16-bit mono WAV
+    records_.AddVoicemail(row);
+    HLOG_INFO("call {}: message for {} stored ({} ms)", message.call_id, message.mailbox,
+              row.duration_ms);
+  }
+  auto call = calls_.find(message.call_id);
+  if (call != calls_.end() && call->second->state == CallState::kAnswered) {
+    call->second->voicemail_recording = false;
+    SayGoodbyeAndHangUp(*call->second);
+  }
+}
+
+// Answers, applies the code to the agent's state, confirms in Chinese then English, hangs up.
+void CallController::RunFeatureCode(Call& call, const std::string& code) {
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.caller_answered = true;
+  call.state = CallState::kAnswered;
+  call.answered_at = clock_.Now();
+  records_.MarkAnswered(call.id, clock_.WallNow(), code);
+  FeatureCodeOutcome outcome = feature_codes_.Apply(call.caller_user, code, clock_.Now());
+  HLOG_INFO("call {}: agent {} dialled {}: {}", call.id, call.caller_user, code, outcome.say_en);
+  auto zh = tts_.Speak("zh", outcome.say_zh);
+  auto en = tts_.Speak("en", outcome.say_en);
+  auto both = std::make_shared<media::Audio>();
+  for (const auto* part : {&zh, &en}) {
+    if (!part->ok()) continue;
+    both->samples.insert(both->samples.end(), (**part)->samples.begin(), (**part)->samples.end());
+    both->samples.insert(both->samples.end(), media::kSampleRate / 4, 0);  // 250 ms pause
+  }
+  media_.Play(call.caller_media, both, /*loop=*/false, kGoodbyeToken);
+}
+
+void CallController::SayGoodbyeAndHangUp(Call& call) {
+  auto spoken =
+      tts_.Speak(call.language, call.language == "zh" ? "谢谢，再见。" : "Thank you. Goodbye.");
+  if (!spoken) {
+    EndCall(call, "answered", "normal_clearing", "system", 0);
+    return;
+  }
+  media_.Play(call.caller_media, *spoken, /*loop=*/false, kGoodbyeToken);
+}
+
+}  // namespace hotline::call
