@@ -10,38 +10,22 @@
 #include <string>
 
 #include "store/sqlite_db.h"
+#include "store_test_support.h"
 
 namespace hotline::store {
 namespace {
 
-class CdrStoreTest : public ::testing::Test {
+// A fresh temporary directory per test (store_test_support.h) and a CdrStore in it.
+class CdrStoreTest : public test_support::TempDirTest {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("hotline_cdr_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string DbPath() const { return (dir_ / "hotline.db").string(); }
-
   std::unique_ptr<CdrStore> OpenStore() {
     auto store = CdrStore::Open(DbPath());
     EXPECT_TRUE(store.ok()) << store.error().message;
     return store.ok() ? std::move(store).value() : nullptr;
   }
-
-  std::filesystem::path dir_;
 };
 
-// 2024-05-01T08:00:00.000Z plus `ms`.
-WallTime At(int64_t ms) {
-  return WallTime{} + std::chrono::seconds(1714550400) + std::chrono::milliseconds(ms);
-}
+using test_support::At;
 
 CallStart Start(const std::string& id, int64_t at_ms) {
   CallStart start;
