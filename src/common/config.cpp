@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/demo_config_yaml.h"
+#include "common/yaml_describe.h"
 
 namespace hotline {
 
@@ -88,20 +89,7 @@ class ConfigParser {
     problems_.emplace_back(line, where + ": " + problem);
   }
 
-  static std::string Describe(const YAML::Node& node) {
-    switch (node.Type()) {
-      case YAML::NodeType::Null:
-        return "nothing";
-      case YAML::NodeType::Sequence:
-        return "a list";
-      case YAML::NodeType::Map:
-        return "a mapping";
-      case YAML::NodeType::Scalar:
-        return "\"" + node.Scalar() + "\"";
-      default:
-        return "an undefined value";
-    }
-  }
+  static std::string Describe(const YAML::Node& node) { return DescribeYamlNode(node); }
 
   bool GetString(const YAML::Node& node, const std::string& what, int line, std::string& out) {
     if (node.IsNull()) {

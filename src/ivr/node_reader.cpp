@@ -3,26 +3,15 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/yaml_describe.h"
+
 namespace hotline::ivr {
 
 namespace {
 
 constexpr size_t kMaxReportedErrors = 20;
 
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "nothing";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Scalar:
-      return "\"" + node.Scalar() + "\"";
-    default:
-      return "nothing";
-  }
-}
+std::string Describe(const YAML::Node& node) { return DescribeYamlNode(node); }
 
 std::string Join(const std::set<std::string>& names) {
   std::string out;

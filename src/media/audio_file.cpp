@@ -49,6 +49,17 @@ int16_t FloatToSample(float value) {
   return static_cast<int16_t>(std::clamp(scaled, -32768.0f, 32767.0f));
 }
 
+// Creates an 8 kHz 16-bit PCM WAV with `channels` channels (recordings, voicemail).
+Result<SNDFILE*> CreatePcm16Wav(const std::string& path, int channels) {
+  SF_INFO info{};
+  info.samplerate = kSampleRate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!file) return Error{SndfileError(nullptr, "cannot create", path)};
+  return file;
+}
+
 }  // namespace
 
 std::vector<int16_t> Resample(std::span<const int16_t> in, int in_rate, int out_rate) {
@@ -115,13 +126,9 @@ Status WriteMonoWav(const std::string& path, std::span<const int16_t> samples, i
 }
 
 Result<std::unique_ptr<StereoWavWriter>> StereoWavWriter::Open(const std::string& path) {
-  SF_INFO info{};
-  info.samplerate = kSampleRate;
-  info.channels = 2;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
-  if (!file) return Error{SndfileError(nullptr, "cannot create", path)};
-  return std::unique_ptr<StereoWavWriter>(new StereoWavWriter(file));
+  auto file = CreatePcm16Wav(path, 2);
+  if (!file) return file.error();
+  return std::unique_ptr<StereoWavWriter>(new StereoWavWriter(*file));
 }
 
 StereoWavWriter::~StereoWavWriter() { Close(); }
@@ -148,13 +155,9 @@ void StereoWavWriter::Close() {
 }
 
 Result<std::unique_ptr<MonoWavWriter>> MonoWavWriter::Open(const std::string& path) {
-  SF_INFO info{};
-  info.samplerate = kSampleRate;
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
-  if (!file) return Error{SndfileError(nullptr, "cannot create", path)};
-  return std::unique_ptr<MonoWavWriter>(new MonoWavWriter(file));
+  auto file = CreatePcm16Wav(path, 1);
+  if (!file) return file.error();
+  return std::unique_ptr<MonoWavWriter>(new MonoWavWriter(*file));
 }
 
 MonoWavWriter::~MonoWavWriter() { Close(); }

@@ -15,15 +15,7 @@
 namespace hotline::store {
 namespace {
 
-// A fresh temporary directory per test (store_test_support.h) and a CdrStore in it.
-class CdrStoreTest : public test_support::TempDirTest {
- protected:
-  std::unique_ptr<CdrStore> OpenStore() {
-    auto store = CdrStore::Open(DbPath());
-    EXPECT_TRUE(store.ok()) << store.error().message;
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-};
+using CdrStoreTest = test_support::CdrStoreDirTest;
 
 using test_support::At;
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "store/cdr_store.h"
 #include "store/sqlite_db.h"
 
 namespace hotline::store::test_support {
@@ -38,6 +39,16 @@ class TempDirTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+};
+
+// A temporary directory and a CdrStore in it.
+class CdrStoreDirTest : public TempDirTest {
+ protected:
+  std::unique_ptr<CdrStore> OpenStore() {
+    auto store = CdrStore::Open(DbPath());
+    EXPECT_TRUE(store.ok()) << store.error().message;
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
 };
 
 // 2024-05-01T08:00:00.000Z plus `ms`.
