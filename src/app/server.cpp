@@ -5,10 +5,13 @@
 #include <sys/resource.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "call/call_controller.h"
 #include "common/log.h"
+#include "ivr/flow_loader.h"
 #include "media/media_engine.h"
 #include "media/tts.h"
 #include "sip/stack.h"
@@ -140,6 +143,27 @@ int RunServer(const Config& config) {
   }
   HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low, config.rtp_port_high,
             config.listen, config.media_threads);
+  {
+    // Interim: flows straight from the configuration (replaced by the FlowCatalog).
+    std::map<std::string, ivr::FlowPtr> flows;
+    for (const auto& entry : config.dial_plan) {
+      if (entry.action != "ivr") continue;
+      std::string text = entry.flow_yaml;
+      if (text.empty()) {
+        std::ifstream file(entry.target);
+        std::stringstream all;
+        all << file.rdbuf();
+        text = all.str();
+      }
+      auto flow = ivr::LoadFlow(text, entry.target);
+      if (!flow) {
+        HLOG_ERROR("IVR flow for {}: {}", entry.number, flow.error().message);
+        return 1;
+      }
+      flows[entry.number] = *flow;
+    }
+    call_controller.SetFlows(std::move(flows));
+  }
   if (auto prepared = call_controller.PreparePrompts(); !prepared.ok()) {
     HLOG_ERROR("{}", prepared.message());
     return 1;

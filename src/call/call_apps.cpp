@@ -32,22 +32,19 @@ std::string SpokenDigits(const std::string& digits) {
 
 Status CallController::PreparePrompts() {
   for (const auto& entry : config_.dial_plan) {
-    if (entry.action == "ivr") {
-      std::ifstream file(entry.target);
-      std::stringstream text;
-      text << file.rdbuf();
-      auto flow = ivr::LoadFlow(text.str(), entry.target);
-      if (!flow) return Error{"IVR flow for " + entry.number + ": " + flow.error().message};
-      flows_[entry.number] = *flow;
-      HLOG_INFO("IVR flow {} answers {}", entry.target, entry.number);
-      continue;
-    }
     if (entry.action != "digits_readback") continue;
     auto audio = PromptFor(entry);
     if (!audio) return Error{"cannot prepare the prompt for " + entry.number};
     prompts_[entry.number] = audio;
   }
   return Status::Ok();
+}
+
+void CallController::SetFlows(std::map<std::string, ivr::FlowPtr> by_number) {
+  for (const auto& [number, flow] : by_number) {
+    HLOG_INFO("IVR flow {} answers {}", flow ? flow->name : std::string("(none)"), number);
+  }
+  flows_ = std::move(by_number);
 }
 
 media::AudioPtr CallController::PromptFor(const DialPlanEntry& entry) {
@@ -140,8 +137,14 @@ void CallController::StartIvr(Call& call, const DialPlanEntry& entry) {
   context.caller = call.from_number;
   context.dialled = call.to_number;
   context.call_id = call.id;
+  auto flow = flows_.find(entry.number);
+  if (flow == flows_.end() || !flow->second) {
+    HLOG_ERROR("call {}: no IVR flow is live for {}", call.id, entry.number);
+    EndCall(call, "failed", "no_flow", "system", 0);
+    return;
+  }
   call.ivr =
-      std::make_unique<IvrDriver>(flows_.at(entry.number), std::move(context), call.caller_media,
+      std::make_unique<IvrDriver>(flow->second, std::move(context), call.caller_media,
                                   media_, stack_, tts_, clock_, IvrRequestsFor(call.id));
   call.ivr->Start();
 }

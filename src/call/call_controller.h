@@ -32,6 +32,9 @@ class CallController final : public sip::StackHandler {
 
   // Renders the dial plan's prompts (TTS/WAV) once, before calls arrive.
   Status PreparePrompts();
+  // The live IVR flow of each dial-plan number with action "ivr" (FlowCatalog decides which
+  // version is live). Calls already in a flow keep theirs; new calls get these.
+  void SetFlows(std::map<std::string, ivr::FlowPtr> by_number);
 
   // Media engine events, already moved onto the control thread.
   void OnMediaEvent(const media::MediaEvent& event);

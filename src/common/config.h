@@ -23,6 +23,7 @@ struct SipUser {
 struct Trunk {
   std::string name;
   std::string address;  // IP address the trunk's requests come from
+  uint16_t port = 5060;  // where calls to numbers behind the trunk are sent (callbacks)
 };
 
 // One dial-plan entry: what happens when `number` is dialled.
@@ -32,6 +33,44 @@ struct DialPlanEntry {
   std::string language = "en";  // for prompts: "en" or "zh"
   std::string prompt;           // text (TTS) or a WAV path relative to the config dir
   std::string target;           // "user": the SIP user to ring; "ivr": the flow file (YAML)
+  std::string flow_yaml;        // "ivr": the flow file's text, read when the config is loaded
+};
+
+// A rule applied to a call that has waited `after_s` seconds in its queue.
+struct QueueOverflowRule {
+  int after_s = 0;
+  std::string action;  // "relax" | "add_queue" | "move" | "voicemail"
+  int relax_by = 1;    // "relax": lower every required level by this much
+  std::string target;  // "add_queue" / "move": the other queue
+};
+
+// An ACD queue (see docs/design/acd.md for what each rule does).
+struct QueueSettings {
+  std::string name;
+  std::map<std::string, int> skills;      // required skill -> minimum level
+  std::string strategy = "longest_idle";  // longest_idle, round_robin, fewest_calls,
+                                          // least_talk_time, ring_all, best_skill, random
+  int ring_timeout_s = 20;                // an agent's phone rings this long, then no_answer
+  int wrap_up_s = 0;                      // after-call work after each call
+  int max_wait_s = 0;                     // 0: wait forever
+  std::string max_wait_target;            // queue to move to after max_wait_s; "" = voicemail
+  std::string voicemail;                  // mailbox when the queue sends a caller to voicemail
+                                          // without the IVR; "" = the queue's name
+  int max_length = 1000;                  // callers beyond this are refused (queue full)
+  int announce_every_s = 30;              // position/expected-wait announcement; 0 = never
+  bool offer_callback = true;             // "press 1 to be called back" (reachable callers)
+  bool match_language = false;            // only agents with skill lang:<caller's language>
+  bool leave_when_empty = true;           // no agent logged in: the caller leaves at once
+  int sticky_window_s = 0;                // prefer the caller's last agent within this time
+  int sticky_wait_s = 0;                  // and wait this long for that agent if busy
+  std::vector<QueueOverflowRule> overflow;
+};
+
+// A SIP user who takes queue calls, with skills ("sales": 3, "lang:zh": 5). Users not listed
+// are still agents (they can log in), with no skills.
+struct AgentSettings {
+  std::string user;
+  std::map<std::string, int> skills;
 };
 
 struct Config {
@@ -58,6 +97,8 @@ struct Config {
   // Numbers anyone may call without authenticating (published service numbers).
   std::vector<std::string> entry_numbers;
   std::vector<DialPlanEntry> dial_plan;
+  std::vector<QueueSettings> queues;
+  std::vector<AgentSettings> agents;
 };
 
 // Parses YAML text. `source` names it in error messages ("demo.yaml:12: sip_port must be ...").
