@@ -1,21 +1,17 @@
 #include "call/agent_feature_codes.h"
 
-#include <variant>
-
 namespace hotline::call {
 
 bool AgentFeatureCodes::IsFeatureCode(const std::string& number) {
   return number == "*11" || number == "*12" || number == "*13";
 }
 
-bool AgentFeatureCodes::Report(const Result<acd::Actions>& result, std::string* error) {
+bool AgentFeatureCodes::Report(Result<acd::Actions> result, std::string* error) {
   if (!result.ok()) {
     *error = result.error().message;
     return false;
   }
-  for (const auto& action : *result) {
-    if (const auto* change = std::get_if<acd::AgentStateChanged>(&action)) on_change_(*change);
-  }
+  on_actions_(std::move(result).value());
   return true;
 }
 

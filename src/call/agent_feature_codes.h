@@ -1,8 +1,9 @@
 // call/agent_feature_codes.h: what an agent's phone does with the agent feature codes.
 //   *11  log in and become ready      *12  log out      *13  toggle ready / not ready
-// Applies the code to the ACD core (the owner of agent state), reports every state change to
-// `on_change` (call control stores it as an agent event) and returns the confirmation to
-// speak. Pure: no I/O; runs on the control thread with the CallController's Acd.
+// Applies the code to the ACD core (the owner of agent state), hands every resulting ACD
+// action to `on_actions` (state changes to store, and offers: an agent becoming ready may get a
+// waiting call at once) and returns the confirmation to speak. Pure: no I/O; runs on the control
+// thread with the CallController's Acd.
 #pragma once
 
 #include <functional>
@@ -21,10 +22,10 @@ struct FeatureCodeOutcome {
 
 class AgentFeatureCodes {
  public:
-  using ChangeListener = std::function<void(const acd::AgentStateChanged&)>;
+  using ActionSink = std::function<void(acd::Actions)>;
 
-  AgentFeatureCodes(acd::Acd& acd, ChangeListener on_change)
-      : acd_(acd), on_change_(std::move(on_change)) {}
+  AgentFeatureCodes(acd::Acd& acd, ActionSink on_actions)
+      : acd_(acd), on_actions_(std::move(on_actions)) {}
 
   static bool IsFeatureCode(const std::string& number);
 
@@ -32,11 +33,11 @@ class AgentFeatureCodes {
   FeatureCodeOutcome Apply(const std::string& agent, const std::string& code, TimePoint now);
 
  private:
-  // Reports the state changes among the actions; false (and the error) if the call failed.
-  bool Report(const Result<acd::Actions>& result, std::string* error);
+  // Hands the actions on; false (and the error) if the ACD refused the input.
+  bool Report(Result<acd::Actions> result, std::string* error);
 
   acd::Acd& acd_;
-  ChangeListener on_change_;
+  ActionSink on_actions_;
 };
 
 }  // namespace hotline::call

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +18,29 @@
 namespace hotline::call {
 
 enum class CallState { kRinging, kAnswered, kEnding };
-enum class CallApp { kUser, kEcho, kDigitsReadback, kIvr, kVoicemail };
+enum class CallApp { kUser, kEcho, kDigitsReadback, kIvr, kVoicemail, kQueue };
+
+// Where a call stands with the ACD (queue_calls.cpp).
+enum class QueuePhase {
+  kNone,             // not in a queue
+  kWaiting,          // caller on music on hold; agents may be ringing (agent_by_branch)
+  kConnected,        // bridged to `agent`
+  kCallbackAgent,    // callback: the reserved agent's phone rings (no customer leg yet)
+  kCallbackDialling  // callback: the agent answered; the customer's phone rings
+};
+
+struct QueueState {
+  std::string queue;   // the queue the call is in now (after overflows: the last one)
+  std::string acd_id;  // the call's id in the ACD (a callback keeps its original call's id)
+  QueuePhase phase = QueuePhase::kNone;
+  bool returns = false;            // the IVR continues after the queue (survey, voicemail)
+  bool callback_possible = false;  // the caller can be dialled back (user or trunk caller)
+  WallTime offered_at{};           // when the agent who answered was offered the call
+  std::map<sip::LegId, std::string> agent_by_branch;  // ringing agents' phones
+  std::string agent;  // connected (or reserved, for callbacks) agent
+  uint64_t announce_timer = 0;
+  bool announcing = false;  // an announcement replaces the music on hold right now
+};
 
 struct Call {
   std::string id;  // the CDR id
@@ -27,8 +50,9 @@ struct Call {
   std::string from_number;
   std::string from_display;
   std::string to_number;
-  std::string caller_user;  // authenticated SIP user making the call, if any (marked busy)
-  std::string callee_user;  // SIP user being called, if any (marked busy)
+  std::string caller_user;     // authenticated SIP user making the call, if any (marked busy)
+  std::string callee_user;     // SIP user being called, if any (marked busy)
+  std::string trunk_uri_host;  // "address:port" of the trusted trunk the call came in by
 
   sip::LegId caller_leg = 0;
   media::SessionId caller_media = 0;
@@ -53,6 +77,9 @@ struct Call {
 
   // IVR flow application; kept until the call is released (its requests may end the call).
   std::unique_ptr<IvrDriver> ivr;
+
+  // Queue (ACD) state, for app kQueue.
+  QueueState queue;
 
   // Voicemail: the caller records a message after the beep, until '#' or the time limit.
   std::string voicemail_path;

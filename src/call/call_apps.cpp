@@ -103,6 +103,10 @@ void CallController::OnDigit(Call& call, char digit, const char* source) {
     if (call.ivr && call.state == CallState::kAnswered) call.ivr->OnDigit(digit);
     return;
   }
+  if (call.app == CallApp::kQueue) {
+    OnQueueDigit(call, digit);
+    return;
+  }
   if (call.app != CallApp::kDigitsReadback || !call.collecting) return;
   if (digit != '#') {
     call.collected_digits += digit;
@@ -143,9 +147,8 @@ void CallController::StartIvr(Call& call, const DialPlanEntry& entry) {
     EndCall(call, "failed", "no_flow", "system", 0);
     return;
   }
-  call.ivr =
-      std::make_unique<IvrDriver>(flow->second, std::move(context), call.caller_media,
-                                  media_, stack_, tts_, clock_, IvrRequestsFor(call.id));
+  call.ivr = std::make_unique<IvrDriver>(flow->second, std::move(context), call.caller_media,
+                                         media_, stack_, tts_, clock_, IvrRequestsFor(call.id));
   call.ivr->Start();
 }
 
@@ -178,16 +181,17 @@ IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
     RingUser(*call, transfer.target);
   };
   requests.queue = [this, live](const ivr::Queue& queue) {
+    if (Call* call = live()) EnterQueue(*call, queue);
+  };
+  requests.event = [this, live](const ivr::RecordEvent& event) {
     Call* call = live();
-    if (call == nullptr) return;
-    // The ACD is not connected to calls yet: no agent can take the call, which is what the
-    // flow is told (a returning queue goes on, e.g. to voicemail).
-    HLOG_WARN("call {}: queue {} has no agents (the ACD is not connected to calls yet)", call->id,
-              queue.queue);
-    if (queue.returns) {
-      call->ivr->OnQueueEnded(ivr::QueueOutcome::kNoAgent);
-    } else {
-      EndCall(*call, "answered", "no_agents", "system", 0);
+    if (call == nullptr || event.kind != "survey") return;
+    // "node:score" or "node:no_answer"
+    auto colon = event.detail.rfind(':');
+    std::string score = colon == std::string::npos ? "" : event.detail.substr(colon + 1);
+    if (score.size() == 1 && score[0] >= '0' && score[0] <= '9') {
+      HLOG_INFO("call {}: survey score {}", call->id, score);
+      records_.SetSurveyScore(call->id, score[0] - '0');
     }
   };
   requests.voicemail = [this, live](const ivr::Voicemail& voicemail) {

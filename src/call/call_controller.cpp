@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <random>
 
+#include "call/acd_setup.h"
 #include "call/play_tokens.h"
 #include "call/sdp_negotiation.h"
 #include "common/log.h"
+#include "media/moh.h"
 #include "media/tone.h"
 
 namespace hotline::call {
@@ -43,22 +45,10 @@ CallController::CallController(const Config& config, sip::Stack& stack, media::M
       ringback_(media::MakeTone(media::ToneKind::kRingback, config.tone_region)),
       beep_(media::MakeTone(media::ToneKind::kBeep, config.tone_region)),
       customers_(customers),
-      feature_codes_(acd_, [this](const acd::AgentStateChanged& change) {
-        HLOG_INFO("agent {}: {} -> {}{}", change.agent, acd::ToString(change.from),
-                  acd::ToString(change.to),
-                  change.reason.empty() ? "" : " (" + change.reason + ")");
-        store::AgentStateChange row;
-        row.agent = change.agent;
-        row.from_state = std::string(acd::ToString(change.from));
-        row.to_state = std::string(acd::ToString(change.to));
-        row.reason = change.reason;
-        row.at = clock_.WallNow();
-        records_.AppendAgentEvent(row);
-      }) {
-  for (const auto& user : config.users) {
-    if (auto added = acd_.AddAgent({user.number, {}}); !added.ok()) {
-      HLOG_WARN("agent {}: {}", user.number, added.message());
-    }
+      feature_codes_(acd_, [this](acd::Actions actions) { PerformAcd(std::move(actions)); }),
+      hold_music_(media::MakeMusicOnHold()) {
+  if (Status configured = ConfigureAcd(config, acd_); !configured.ok()) {
+    HLOG_ERROR("ACD configuration: {}", configured.message());
   }
 }
 
@@ -144,6 +134,13 @@ Call& CallController::NewCall(const sip::IncomingInvite& invite) {
     // An authenticated user calls as itself: the From user cannot spoof another number.
     call->caller_user = invite.authenticated_user;
     call->from_number = invite.authenticated_user;
+  }
+  if (invite.auth == sip::CallerAuth::kTrunk) {
+    for (const auto& trunk : config_.trunks) {
+      if (trunk.address == invite.source.ip) {
+        call->trunk_uri_host = trunk.address + ":" + std::to_string(trunk.port);
+      }
+    }
   }
   call_by_leg_[invite.leg] = call->id;
 
@@ -269,6 +266,7 @@ void CallController::RingUser(Call& call, const std::string& user) {
 void CallController::OnInviteResponse(sip::LegId leg, int status, const std::string& sdp) {
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
+  if (call->app == CallApp::kQueue && QueueInviteResponse(*call, leg, status, sdp)) return;
   if (status < 200) {
     if ((status == 180 || status == 183) && !call->ringing_sent &&
         call->state == CallState::kRinging) {
@@ -365,7 +363,7 @@ void CallController::OnReinvite(sip::LegId leg, const std::string& sdp) {
   }
   media_.SetRemote(own, answered->remote);
   stack_.Respond(leg, 200, "OK", answered->answer_sdp);
-  if (call->app != CallApp::kUser) return;
+  if (call->app != CallApp::kUser && !IsBridged(*call)) return;
   sip::LegId other_leg = from_caller ? call->callee_leg : call->caller_leg;
   uint16_t other_port = from_caller ? call->callee_local_port : call->caller_local_port;
   if (other_leg == 0) return;
@@ -398,6 +396,11 @@ void CallController::OnBye(sip::LegId leg) {
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
   bool caller = leg == call->caller_leg;
+  if (call->app == CallApp::kQueue && !caller && leg == call->callee_leg &&
+      call->queue.phase == QueuePhase::kConnected) {
+    OnAgentHungUp(*call);
+    return;
+  }
   HLOG_INFO("call {}: {} hung up", call->id, caller ? "caller" : "callee");
   EndCall(*call, "answered", "normal_clearing", caller ? "caller" : "callee", 0);
 }
@@ -405,7 +408,7 @@ void CallController::OnBye(sip::LegId leg) {
 void CallController::OnInfoDtmf(sip::LegId leg, char digit) {
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
-  if (call->app == CallApp::kUser && call->state == CallState::kAnswered) {
+  if (IsBridged(*call)) {
     bool from_caller = leg == call->caller_leg;
     media_.SendDtmf(from_caller ? call->callee_media : call->caller_media, std::string(1, digit));
     return;
@@ -429,8 +432,8 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
   switch (event.kind) {
     case Kind::kDtmf: {
       const char* source = event.dtmf_source == media::DtmfSource::kInband ? "inband" : "rfc4733";
-      if (call->app == CallApp::kUser) {
-        if (call->state != CallState::kAnswered) return;
+      if (call->app == CallApp::kUser || IsBridged(*call)) {
+        if (!IsBridged(*call)) return;
         bool from_caller = event.session == call->caller_media;
         media_.SendDtmf(from_caller ? call->callee_media : call->caller_media,
                         std::string(1, event.digit));
@@ -444,6 +447,15 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
           call->state == CallState::kAnswered) {
         call->voicemail_recording = true;
         media_.RecordMono(call->caller_media, call->voicemail_path, kVoicemailMaxMs);
+        return;
+      }
+      if (event.play_token == kAnnouncementToken && call->app == CallApp::kQueue) {
+        OnAnnouncementDone(*call);
+        return;
+      }
+      if (event.play_token == kCallbackIntroToken && call->app == CallApp::kQueue &&
+          call->queue.phase == QueuePhase::kCallbackDialling) {
+        media_.Play(call->callee_media, ringback_, /*loop=*/true);
         return;
       }
       if (event.play_token == kGoodbyeToken && call->state == CallState::kAnswered) {
@@ -489,6 +501,7 @@ void CallController::EndCall(Call& call, const std::string& disposition, const s
   if (call.app_timer != 0) stack_.CancelTimer(call.app_timer);
   call.no_answer_timer = call.app_timer = 0;
   if (!was_ending) {
+    LeaveQueue(call);
     // Stop media now (this also finalizes the recording); records close right away so the
     // CDR does not depend on the far end completing its transaction.
     if (call.caller_media != 0) media_.Destroy(call.caller_media);
@@ -546,6 +559,10 @@ void CallController::OnLegTerminated(sip::LegId leg) {
   auto& branches = call->branches;
   bool was_branch = std::find(branches.begin(), branches.end(), leg) != branches.end();
   if (call->state != CallState::kEnding) {
+    if (call->app == CallApp::kQueue && QueueLegTerminated(*call, leg)) {
+      ReleaseIfIdle(*call);
+      return;
+    }
     if (call->caller_leg == 0) {
       EndCall(*call, "failed", "caller_leg_lost", "caller", 0);
       return;

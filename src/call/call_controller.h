@@ -1,6 +1,7 @@
 // call/call_controller.h: call control. Receives SIP events from the stack and media events
 // from the media engine, runs the dial plan (ring a user's phones, echo test, digit read-back),
-// ties caller and callee legs together as a back-to-back user agent, and writes call records.
+// ties caller and callee legs together as a back-to-back user agent, runs IVR flows and
+// queues (the ACD core decides, queue_calls.cpp performs), and writes call records.
 // Lives on the control thread (the SIP stack's loop); media events are posted to it.
 #pragma once
 
@@ -80,6 +81,45 @@ class CallController final : public sip::StackHandler {
                const std::string& side, int sip_status);
   void CloseRecord(Call& call);
   void ReleaseIfIdle(Call& call);
+  // Queues and the ACD (queue_calls.cpp).
+  const QueueSettings* QueueSettingsFor(const std::string& name) const;
+  Call* FindByAcdId(const std::string& acd_id);
+  std::string CallLanguage(const Call& call) const;
+  bool CanCallBack(const Call& call) const;
+  void EnterQueue(Call& call, const ivr::Queue& request);
+  void FinishQueue(Call& call, bool to_voicemail);
+  void StopQueueMedia(Call& call);
+  void Announce(Call& call);
+  void ScheduleAnnouncement(Call& call, Duration after);
+  void OnAnnouncementDone(Call& call);
+  void PerformAcd(Result<acd::Actions> result, const std::string& what);
+  void PerformAcd(acd::Actions actions);
+  void OnAgentStateChanged(const acd::AgentStateChanged& change);
+  void ArmAcdTick();
+  void OfferToAgents(const acd::Offer& offer);
+  void RingAgent(Call& call, const std::string& agent);
+  void StopRingingAgent(Call& call, const std::string& agent);
+  bool QueueInviteResponse(Call& call, sip::LegId leg, int status, const std::string& sdp);
+  void OnAgentPhoneFailed(Call& call, sip::LegId leg, const std::string& agent, int status);
+  void OnAgentAnswered(Call& call, sip::LegId leg, const std::string& agent,
+                       const std::string& sdp);
+  void ConnectAgent(Call& call);
+  void OnAgentHungUp(Call& call);
+  void LeaveQueue(Call& call);
+  void MoveToQueue(const acd::Overflow& overflow);
+  void OnQueueDigit(Call& call, char digit);
+  void StartCallback(const acd::Callback& callback);
+  void DialCallbackCustomer(Call& call);
+  void OnCustomerAnswered(Call& call, sip::LegId leg, const std::string& sdp);
+  void CustomerUnreachable(Call& call, const std::string& why);
+  bool QueueLegTerminated(Call& call, sip::LegId leg);
+
+  // Caller and callee (or agent) are talking: DTMF and hold pass across.
+  static bool IsBridged(const Call& call) {
+    if (call.state != CallState::kAnswered) return false;
+    return call.app == CallApp::kUser ||
+           (call.app == CallApp::kQueue && call.queue.phase == QueuePhase::kConnected);
+  }
   Call* FindByLeg(sip::LegId leg);
   Call* FindByMedia(media::SessionId session);
   std::string NewCallId();
@@ -102,7 +142,7 @@ class CallController final : public sip::StackHandler {
   media::AudioPtr ringback_;
   media::AudioPtr beep_;
   CustomerLookup* customers_;
-  // Agent state (and, next, queues): the ACD core, owned here on the control thread. Every
+  // Agents and queues: the ACD core, owned here on the control thread (acd_setup.h). Every
   // SIP user is an agent; agents start logged out.
   acd::Acd acd_;
   AgentFeatureCodes feature_codes_;
@@ -112,6 +152,29 @@ class CallController final : public sip::StackHandler {
     std::string mailbox, caller, call_id;
   };
   std::map<std::string, PendingVoicemail> pending_voicemails_;
+  // Queue state beside the calls: ACD call id -> Call id (a callback's calls reuse the id of
+  // the call that asked for it), callers waiting to be called back (by ACD call id), the
+  // call each agent handled last and when its wrap-up began (for the call record).
+  std::map<std::string, std::string> call_by_acd_id_;
+  struct PendingCallback {
+    std::string number;          // to dial
+    std::string user;            // the SIP user to ring, for internal callers
+    std::string trunk_uri_host;  // else the trunk to dial through
+    std::string language;
+    std::string queue;
+    std::string original_call;
+    WallTime queued_at{};
+  };
+  std::map<std::string, PendingCallback> pending_callbacks_;
+  std::map<std::string, std::string> last_call_of_agent_;
+  struct WrapUp {
+    std::string call_id;
+    TimePoint since{};
+  };
+  std::map<std::string, WrapUp> wrap_ups_;
+  uint64_t acd_timer_ = 0;
+  TimePoint acd_timer_due_{};
+  media::AudioPtr hold_music_;
   uint64_t sdp_session_counter_ = 1;
   bool shutting_down_ = false;
 };

@@ -101,6 +101,7 @@ void IvrDriver::Perform(std::vector<ivr::Action> actions) {
     } else if (auto* event = std::get_if<ivr::RecordEvent>(&action)) {
       if (!path_.empty()) path_ += ">";
       path_ += event->kind + ":" + event->detail;
+      if (requests_.event) requests_.event(*event);
     } else if (auto* queue = std::get_if<ivr::Queue>(&action)) {
       StopPlaying();
       requests_.queue(*queue);

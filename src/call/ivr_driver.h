@@ -25,6 +25,8 @@ struct IvrRequests {
   std::function<void(const ivr::Transfer&)> transfer;
   std::function<void(const ivr::Queue&)> queue;
   std::function<void(const ivr::Voicemail&)> voicemail;
+  // Every step recorded in the path (node entered, key, survey score...); may be empty.
+  std::function<void(const ivr::RecordEvent&)> event;
   // Answered synchronously (a local database read).
   std::function<ivr::LookupResult(const ivr::Lookup&)> lookup;
 };
@@ -50,6 +52,8 @@ class IvrDriver {
   bool ended() const { return session_.ended(); }
   // The path through the flow for the call record: "welcome>lang:1>main:3>...".
   const std::string& path() const { return path_; }
+  // The caller's language as chosen in the flow ("zh", "en").
+  const std::string& language() const { return session_.language(); }
 
  private:
   void Perform(std::vector<ivr::Action> actions);

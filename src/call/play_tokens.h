@@ -10,6 +10,8 @@ namespace hotline::call {
 inline constexpr uint64_t kReadbackToken = 1;       // digit read-back finished: hang up
 inline constexpr uint64_t kVoicemailBeepToken = 2;  // beep done: start recording the message
 inline constexpr uint64_t kGoodbyeToken = 3;        // last words played: hang up
+inline constexpr uint64_t kAnnouncementToken = 4;   // queue announcement done: music again
+inline constexpr uint64_t kCallbackIntroToken = 5;  // agent heard the callback intro: ringback
 inline constexpr int kVoicemailMaxMs = 120000;      // longest voicemail message
 
 }  // namespace hotline::call

@@ -143,7 +143,7 @@ void FlowLoader::ReadCalendar(NodeReader& top, const std::string& name, const YA
   Calendar calendar;
   const std::string what = "calendar '" + name + "': ";
   YAML::Node weekly = reader.Raw("weekly");
-  if (!weekly.IsMap()) {
+  if (!weekly.IsDefined() || !weekly.IsMap()) {
     reader.Error(LineOf(weekly, line), what + "'weekly' must map days to HH:MM-HH:MM ranges");
   } else {
     for (const auto& day_item : weekly) {
@@ -172,9 +172,12 @@ void FlowLoader::ReadCalendar(NodeReader& top, const std::string& name, const YA
     }
   }
   YAML::Node holidays = reader.Raw("holidays");
-  if (holidays.IsDefined() && !holidays.IsNull() && !holidays.IsSequence()) {
+  // Optional. (A missing key is an invalid node: only IsDefined() may be asked of it.)
+  if (!holidays.IsDefined() || holidays.IsNull()) {
+    // no holidays
+  } else if (!holidays.IsSequence()) {
     reader.Error(LineOf(holidays, line), what + "'holidays' must be a list of dates");
-  } else if (holidays.IsSequence()) {
+  } else {
     for (const auto& h : holidays) {
       int at = LineOf(h, line);
       std::string text = h.IsScalar() ? h.Scalar() : "";

@@ -397,8 +397,9 @@ def yaml_str(s):
 
 
 def config_yaml(users=None, entry_numbers=("600", "601"), trunks=(), dial_plan=None,
-                extra=None):
-    """The YAML text of a test configuration. Ports/paths come from the command line."""
+                extra=None, raw=""):
+    """The YAML text of a test configuration. Ports/paths come from the command line.
+    trunks: (name, address) or (name, address, port); raw: YAML appended as is (queues...)."""
     users = USERS if users is None else users
     if dial_plan is None:
         dial_plan = [
@@ -417,8 +418,10 @@ def config_yaml(users=None, entry_numbers=("600", "601"), trunks=(), dial_plan=N
                 "    name: %s" % yaml_str("User " + number)]
     if trunks:
         out.append("trunks:")
-        for name, address in trunks:
-            out += ["  - name: %s" % yaml_str(name), "    address: %s" % yaml_str(address)]
+        for trunk in trunks:
+            out += ["  - name: %s" % yaml_str(trunk[0]), "    address: %s" % yaml_str(trunk[1])]
+            if len(trunk) > 2:
+                out.append("    port: %d" % trunk[2])
     out.append("entry_numbers: [%s]" % ", ".join(yaml_str(n) for n in entry_numbers))
     out.append("dial_plan:")
     for e in dial_plan:
@@ -426,7 +429,7 @@ def config_yaml(users=None, entry_numbers=("600", "601"), trunks=(), dial_plan=N
         for k, v in e.items():
             out.append("%s%s: %s" % ("  - " if first else "    ", k, yaml_str(v)))
             first = False
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + raw
 
 
 class Hotline:

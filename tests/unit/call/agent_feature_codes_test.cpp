@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <variant>
 #include <vector>
 
 namespace hotline::call {
@@ -19,8 +20,13 @@ class AgentFeatureCodesTest : public ::testing::Test {
   ManualClock clock_;
   acd::Acd acd_;
   std::vector<acd::AgentStateChanged> changes_;
-  AgentFeatureCodes codes_{acd_,
-                           [this](const acd::AgentStateChanged& c) { changes_.push_back(c); }};
+  AgentFeatureCodes codes_{acd_, [this](const acd::Actions& actions) {
+                             for (const auto& action : actions) {
+                               if (const auto* c = std::get_if<acd::AgentStateChanged>(&action)) {
+                                 changes_.push_back(*c);
+                               }
+                             }
+                           }};
 };
 
 TEST_F(AgentFeatureCodesTest, RecognisesOnlyTheThreeCodes) {

@@ -17,6 +17,19 @@ TEST(FlowLoaderTest, LoadsAMinimalFlow) {
   EXPECT_TRUE(flow->warnings.empty());
 }
 
+TEST(FlowLoaderTest, CalendarHolidaysAreOptionalAndWeeklyIsRequired) {
+  FlowPtr flow = MustLoad(
+      "flow: t\ncalendars:\n  always:\n    weekly: {mon-sun: \"00:00-24:00\"}\nstart: bye\n"
+      "nodes:\n  bye: {type: hangup}\n");
+  ASSERT_NE(flow, nullptr);
+  EXPECT_NE(flow->FindCalendar("always"), nullptr);
+  std::string error = LoadError(
+      "flow: t\ncalendars:\n  shop:\n    holidays: []\nstart: bye\nnodes:\n  bye: {type: "
+      "hangup}\n");
+  EXPECT_TRUE(Has(error, "bad.yaml:3: calendar 'shop'")) << error;
+  EXPECT_TRUE(Has(error, "'weekly' must map days")) << error;
+}
+
 TEST(FlowLoaderTest, YamlSyntaxErrorHasALine) {
   std::string error = LoadError("flow: t\nstart: a\nnodes:\n  a: {type: hangup\n");
   EXPECT_TRUE(Has(error, "bad.yaml:")) << error;
