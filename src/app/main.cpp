@@ -1,10 +1,12 @@
 // app/main.cpp: the hotline server. Reads the configuration (embedded demo or --config FILE),
-// applies command-line overrides, wires the layers together (wiring.cpp) and runs until
-// SIGINT/SIGTERM.
+// applies command-line overrides, wires the layers together (server.cpp) and runs until
+// SIGINT/SIGTERM (SIGHUP reloads the IVR flows). `hotline flow ...` manages the stored IVR
+// flows instead of running the server (flow_cli.h).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 
+#include "app/flow_cli.h"
 #include "app/server.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -25,7 +27,9 @@ int main(int argc, char** argv) {
                  "directory for the database, recordings and the prompt cache (default ./var)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn or error");
   cli.set_version_flag("--version", std::string("hotline ") + HOTLINE_VERSION);
+  hotline::app::FlowCli flow_cli(cli);
   CLI11_PARSE(cli, argc, argv);
+  if (flow_cli.selected()) return flow_cli.Run(config_path, data_dir);
 
   auto loaded = config_path.empty() ? hotline::DemoConfig() : hotline::LoadConfigFile(config_path);
   if (!loaded) {

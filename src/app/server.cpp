@@ -4,19 +4,19 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "call/call_controller.h"
+#include "call/flow_catalog.h"
 #include "common/log.h"
-#include "ivr/flow_loader.h"
 #include "media/media_engine.h"
 #include "media/tts.h"
 #include "sip/stack.h"
 #include "store/cdr_store.h"
 #include "store/customer_store.h"
+#include "store/flow_store.h"
 #include "store/sqlite_db.h"
 #include "store/store_writer.h"
 
@@ -24,12 +24,14 @@ namespace hotline::app {
 
 namespace {
 
-// Blocks SIGINT/SIGTERM in every thread started after this; a watcher thread takes them.
-sigset_t BlockShutdownSignals() {
+// Blocks SIGINT/SIGTERM (shut down) and SIGHUP (reload the IVR flows) in every thread started
+// after this; a watcher thread takes them.
+sigset_t BlockWatchedSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -48,7 +50,7 @@ void RaiseFileLimit() {
 
 int RunServer(const Config& config) {
   RaiseFileLimit();
-  sigset_t signals = BlockShutdownSignals();
+  sigset_t signals = BlockWatchedSignals();
   signal(SIGPIPE, SIG_IGN);
   HLOG_INFO("hotline starting with configuration {}", config.source);
 
@@ -85,6 +87,15 @@ int RunServer(const Config& config) {
     if (seeded && *seeded > 0) HLOG_INFO("added {} demo customer(s)", *seeded);
   }
   call::CustomerLookup customer_lookup(customers);
+
+  // IVR flows live in the database (table flow_versions); the configuration's flow files only
+  // seed it on first start. Validated before they are stored; the control thread reads them.
+  store::FlowStore flow_store(**control_db);
+  call::FlowCatalog flow_catalog(flow_store, config.dial_plan);
+  if (auto seeded = flow_catalog.Seed(std::chrono::system_clock::now()); !seeded.ok()) {
+    HLOG_ERROR("{}", seeded.message());
+    return 1;
+  }
 
   SystemClock clock;
   media::TtsEngine tts(config.data_dir + "/prompts-cache");
@@ -143,27 +154,7 @@ int RunServer(const Config& config) {
   }
   HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low, config.rtp_port_high,
             config.listen, config.media_threads);
-  {
-    // Interim: flows straight from the configuration (replaced by the FlowCatalog).
-    std::map<std::string, ivr::FlowPtr> flows;
-    for (const auto& entry : config.dial_plan) {
-      if (entry.action != "ivr") continue;
-      std::string text = entry.flow_yaml;
-      if (text.empty()) {
-        std::ifstream file(entry.target);
-        std::stringstream all;
-        all << file.rdbuf();
-        text = all.str();
-      }
-      auto flow = ivr::LoadFlow(text, entry.target);
-      if (!flow) {
-        HLOG_ERROR("IVR flow for {}: {}", entry.number, flow.error().message);
-        return 1;
-      }
-      flows[entry.number] = *flow;
-    }
-    call_controller.SetFlows(std::move(flows));
-  }
+  call_controller.SetFlows(flow_catalog.LiveFlows());
   if (auto prepared = call_controller.PreparePrompts(); !prepared.ok()) {
     HLOG_ERROR("{}", prepared.message());
     return 1;
@@ -177,16 +168,30 @@ int RunServer(const Config& config) {
   HLOG_INFO("hotline ready: {} SIP user(s), {} dial-plan entr(ies)", config.users.size(),
             config.dial_plan.size());
 
+  // SIGHUP: new calls get the flows stored since (running calls keep theirs); the watcher
+  // goes on waiting. SIGINT/SIGTERM: shut down. `stopping` tells the watcher that the wake-up
+  // signal sent below is not a request.
+  std::atomic<bool> stopping{false};
   std::thread signal_watcher([&] {
-    int received = 0;
-    sigwait(&signals, &received);
-    if (received == 0) return;
-    HLOG_INFO("signal {}: shutting down", received);
-    stack.Post([&] {
-      call_controller.Shutdown();
-      // However the far ends behave, the loop ends within 5 s.
-      stack.SetTimer(std::chrono::seconds(5), [&] { stack.Break(); });
-    });
+    while (true) {
+      int received = 0;
+      if (sigwait(&signals, &received) != 0 || stopping.load()) return;
+      if (received == SIGHUP) {
+        HLOG_INFO("signal {}: reloading the IVR flows", received);
+        stack.Post([&] {
+          call_controller.SetFlows(flow_catalog.LiveFlows());
+          HLOG_INFO("IVR flows reloaded");
+        });
+        continue;
+      }
+      HLOG_INFO("signal {}: shutting down", received);
+      stack.Post([&] {
+        call_controller.Shutdown();
+        // However the far ends behave, the loop ends within 5 s.
+        stack.SetTimer(std::chrono::seconds(5), [&] { stack.Break(); });
+      });
+      return;
+    }
   });
 
   stack.Run();
@@ -199,6 +204,7 @@ int RunServer(const Config& config) {
   stack.RunPendingTasks();
   controller = nullptr;
   records.Stop();
+  stopping.store(true);
   pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();
   HLOG_INFO("hotline stopped");

@@ -41,9 +41,6 @@ Status CallController::PreparePrompts() {
 }
 
 void CallController::SetFlows(std::map<std::string, ivr::FlowPtr> by_number) {
-  for (const auto& [number, flow] : by_number) {
-    HLOG_INFO("IVR flow {} answers {}", flow ? flow->name : std::string("(none)"), number);
-  }
   flows_ = std::move(by_number);
 }
 

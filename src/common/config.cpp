@@ -9,11 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <set>
 #include <sstream>
 
 #include "common/demo_config_yaml.h"
+#include "common/demo_flows_yaml.h"
 #include "common/yaml_describe.h"
 
 namespace hotline {
@@ -68,11 +70,37 @@ bool IsValidNumber(const std::string& number) {
   return true;
 }
 
+// A queue name: the same characters as a number (it appears in URIs, logs and the API).
+bool IsValidQueueName(const std::string& name) { return IsValidNumber(name); }
+
+// A skill name: "sales", "lang:zh". No spaces or control characters.
+bool IsValidSkillName(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) <= ' ') return false;
+  }
+  return true;
+}
+
+bool ReadTextFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return false;
+  out = text.str();
+  return true;
+}
+
+// Where the configuration's IVR flow files come from: the directory of the configuration file
+// (or the current directory), or the flows compiled into the binary with the demo.
+enum class FlowSource { kFiles, kEmbedded };
+
 // Collects "SOURCE:LINE: problem" messages while walking the YAML tree.
 class ConfigParser {
  public:
-  ConfigParser(std::string source, std::string base_dir)
-      : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+  ConfigParser(std::string source, std::string base_dir, FlowSource flows = FlowSource::kFiles)
+      : source_(std::move(source)), base_dir_(std::move(base_dir)), flows_(flows) {}
 
   Result<Config> Parse(const std::string& yaml_text);
 
@@ -196,21 +224,64 @@ class ConfigParser {
     return true;
   }
 
+  // A mapping skill name -> level (0..100); nothing means no skills.
+  void GetSkills(const YAML::Node& node, const std::string& what, int line,
+                 std::map<std::string, int>& out) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) {
+      Fail(line, what + " must be a mapping (skill: level), not " + Describe(node));
+      return;
+    }
+    for (const auto& item : node) {
+      int key_line = LineOf(item.first, line);
+      if (!item.first.IsScalar() || !IsValidSkillName(item.first.Scalar())) {
+        Fail(key_line, what + ": a skill name must be a word without spaces (\"sales\", " +
+                           "\"lang:zh\"), not " + Describe(item.first));
+        continue;
+      }
+      const std::string& skill = item.first.Scalar();
+      int level = 0;
+      if (!GetInt(item.second, "level of skill " + skill, LineOf(item.second, key_line), 0, 100,
+                  level)) {
+        continue;
+      }
+      if (!out.emplace(skill, level).second) {
+        Fail(key_line, "skill " + skill + " appears twice in " + what);
+      }
+    }
+  }
+
   void ParseTopLevel(const std::string& key, const YAML::Node& value, int key_line);
   void ParseUsers(const YAML::Node& list, int line);
   void ParseTrunks(const YAML::Node& list, int line);
   void ParseEntryNumbers(const YAML::Node& list, int line);
   void ParseDialPlan(const YAML::Node& list, int line);
+  void ReadFlow(DialPlanEntry& entry, int target_line);
+  void ParseQueues(const YAML::Node& list, int line);
+  void ParseOverflow(const YAML::Node& list, int line, QueueSettings& queue,
+                     std::vector<int>& target_lines);
+  void ParseAgents(const YAML::Node& list, int line);
   void CrossCheck();
+  void CrossCheckQueues();
+
+  // Lines of a queue's parts, for problems found once every queue is known.
+  struct QueueLines {
+    int item = 0;
+    int max_wait_target = 0;
+    std::vector<int> overflow_targets;  // one per overflow rule (0: no target)
+  };
 
   std::string source_;
   std::string base_dir_;
+  FlowSource flows_;
   Config config_;
   std::vector<std::pair<int, std::string>> problems_;  // (line, message)
   std::map<std::string, int> key_lines_;               // top-level key -> line
   std::vector<int> user_lines_;                        // line of each user's number
   std::vector<int> dial_number_lines_;                 // line of each dial-plan entry's number
   std::vector<int> dial_target_lines_;                 // line of each dial-plan entry's target
+  std::vector<QueueLines> queue_lines_;                // one per queue
+  std::vector<int> agent_user_lines_;                  // line of each agent's user
 };
 
 void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value, int key_line) {
@@ -275,6 +346,10 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     ParseEntryNumbers(value, line);
   } else if (key == "dial_plan") {
     ParseDialPlan(value, line);
+  } else if (key == "queues") {
+    ParseQueues(value, line);
+  } else if (key == "agents") {
+    ParseAgents(value, line);
   }
 }
 
@@ -333,7 +408,7 @@ void ConfigParser::ParseTrunks(const YAML::Node& list, int line) {
     int item_line = LineOf(item, line);
     Trunk trunk;
     bool has_address = false;
-    ForEachKey(item, "a trunk", item_line, {"name", "address"},
+    ForEachKey(item, "a trunk", item_line, {"name", "address", "port"},
                [&](const std::string& key, const YAML::Node& value, int key_line) {
                  int value_line = LineOf(value, key_line);
                  if (key == "name") {
@@ -341,6 +416,8 @@ void ConfigParser::ParseTrunks(const YAML::Node& list, int line) {
                        !names.insert(trunk.name).second) {
                      Fail(value_line, "duplicate trunk name " + trunk.name);
                    }
+                 } else if (key == "port") {
+                   GetInt(value, "trunk port", value_line, 1, 65535, trunk.port);
                  } else {
                    has_address = true;
                    if (GetNonEmptyString(value, "trunk address", value_line, trunk.address) &&
@@ -422,24 +499,293 @@ void ConfigParser::ParseDialPlan(const YAML::Node& list, int line) {
     if (!item.IsMap()) continue;
     if (number_line == 0) Fail(item_line, "a dial-plan entry needs a number");
     if (action_line == 0) Fail(item_line, "a dial-plan entry needs an action");
-    if ((entry.action == "user" || entry.action == "ivr") && target_line == 0) {
-      Fail(item_line,
+    bool needs_target = entry.action == "user" || entry.action == "ivr";
+    if (needs_target && (target_line == 0 || entry.target.empty())) {
+      Fail(target_line != 0 ? target_line : item_line,
            "dial-plan entry " + entry.number + " (action " + entry.action + ") needs a target");
     }
-    if (entry.action == "ivr" && target_line != 0) {
-      // The target of an IVR entry is its flow file, relative to this file's directory.
-      std::filesystem::path path(entry.target);
-      if (path.is_relative() && !base_dir_.empty()) {
-        entry.target = (std::filesystem::path(base_dir_) / path).lexically_normal();
-      }
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(entry.target, ec)) {
-        Fail(target_line, "IVR flow file " + entry.target + " does not exist");
-      }
-    }
+    if (entry.action == "ivr" && !entry.target.empty()) ReadFlow(entry, target_line);
     config_.dial_plan.push_back(std::move(entry));
     dial_number_lines_.push_back(number_line);
     dial_target_lines_.push_back(target_line != 0 ? target_line : item_line);
+  }
+}
+
+// The target of an IVR entry is its flow file, relative to this file's directory; its text is
+// read now, so a running server never depends on the file again. The embedded demo's targets
+// are the flow files compiled into the binary ("flows/NAME.yaml", relative to config/).
+void ConfigParser::ReadFlow(DialPlanEntry& entry, int target_line) {
+  if (flows_ == FlowSource::kEmbedded) {
+    std::string relative = std::filesystem::path(entry.target).lexically_normal().generic_string();
+    std::string embedded;
+    for (const auto* file = generated::kDemoFlows; file->path != nullptr; ++file) {
+      if (relative == file->path) {
+        entry.target = relative;
+        entry.flow_yaml.assign(reinterpret_cast<const char*>(file->bytes), file->size);
+        return;
+      }
+      embedded += (embedded.empty() ? "" : ", ") + std::string(file->path);
+    }
+    Fail(target_line, "IVR flow file " + entry.target +
+                          " is not embedded in the demo configuration (embedded: " +
+                          (embedded.empty() ? "none" : embedded) + ")");
+    return;
+  }
+  std::filesystem::path path(entry.target);
+  if (path.is_relative() && !base_dir_.empty()) {
+    entry.target = (std::filesystem::path(base_dir_) / path).lexically_normal();
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(entry.target, ec)) {
+    Fail(target_line, "IVR flow file " + entry.target + " does not exist");
+  } else if (!ReadTextFile(entry.target, entry.flow_yaml)) {
+    Fail(target_line,
+         "cannot read IVR flow file " + entry.target + ": " + std::string(std::strerror(errno)));
+  }
+}
+
+void ConfigParser::ParseQueues(const YAML::Node& list, int line) {
+  if (!CheckList(list, "queues", line)) return;
+  static const std::set<std::string> kStrategies = {
+      "longest_idle", "round_robin", "fewest_calls", "least_talk_time",
+      "ring_all",     "best_skill",  "random"};
+  std::map<std::string, int> names;  // name -> line of its first definition
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    QueueSettings queue;
+    QueueLines lines;
+    lines.item = item_line;
+    int name_line = 0;
+    ForEachKey(
+        item, "a queue", item_line,
+        {"name", "skills", "strategy", "ring_timeout_s", "wrap_up_s", "max_wait_s",
+         "max_wait_target", "voicemail", "max_length", "announce_every_s", "offer_callback",
+         "match_language", "leave_when_empty", "sticky_window_s", "sticky_wait_s", "overflow"},
+        [&](const std::string& key, const YAML::Node& value, int key_line) {
+          int value_line = LineOf(value, key_line);
+          if (key == "name") {
+            name_line = value_line;
+            if (GetNonEmptyString(value, "queue name", value_line, queue.name) &&
+                !IsValidQueueName(queue.name)) {
+              Fail(value_line,
+                   "queue name \"" + queue.name + "\" must not contain spaces, '@', ':' or ';'");
+            }
+          } else if (key == "skills") {
+            GetSkills(value, "the skills of a queue", value_line, queue.skills);
+          } else if (key == "strategy") {
+            if (GetNonEmptyString(value, "strategy", value_line, queue.strategy) &&
+                !kStrategies.count(queue.strategy)) {
+              Fail(value_line, "unknown queue strategy \"" + queue.strategy +
+                                   "\" (valid: longest_idle, round_robin, fewest_calls, "
+                                   "least_talk_time, ring_all, best_skill, random)");
+            }
+          } else if (key == "ring_timeout_s") {
+            GetInt(value, key, value_line, 1, 600, queue.ring_timeout_s);
+          } else if (key == "wrap_up_s") {
+            GetInt(value, key, value_line, 0, 3600, queue.wrap_up_s);
+          } else if (key == "max_wait_s") {
+            GetInt(value, key, value_line, 0, 86400, queue.max_wait_s);
+          } else if (key == "max_wait_target") {
+            lines.max_wait_target = value_line;
+            GetNonEmptyString(value, key, value_line, queue.max_wait_target);
+          } else if (key == "voicemail") {
+            GetNonEmptyString(value, "voicemail (a mailbox name)", value_line, queue.voicemail);
+          } else if (key == "max_length") {
+            GetInt(value, key, value_line, 1, 100000, queue.max_length);
+          } else if (key == "announce_every_s") {
+            if (GetInt(value, key, value_line, 0, 3600, queue.announce_every_s) &&
+                queue.announce_every_s > 0 && queue.announce_every_s < 5) {
+              Fail(value_line, "announce_every_s must be 0 (never) or from 5 to 3600, not " +
+                                   std::to_string(queue.announce_every_s) + " (too frequent)");
+            }
+          } else if (key == "offer_callback") {
+            GetBool(value, key, value_line, queue.offer_callback);
+          } else if (key == "match_language") {
+            GetBool(value, key, value_line, queue.match_language);
+          } else if (key == "leave_when_empty") {
+            GetBool(value, key, value_line, queue.leave_when_empty);
+          } else if (key == "sticky_window_s") {
+            GetInt(value, key, value_line, 0, 86400, queue.sticky_window_s);
+          } else if (key == "sticky_wait_s") {
+            GetInt(value, key, value_line, 0, 86400, queue.sticky_wait_s);
+          } else {  // overflow
+            ParseOverflow(value, value_line, queue, lines.overflow_targets);
+          }
+        });
+    if (!item.IsMap()) continue;
+    if (name_line == 0) {
+      Fail(item_line, "a queue needs a name");
+    } else if (!queue.name.empty()) {
+      auto [it, inserted] = names.emplace(queue.name, name_line);
+      if (!inserted) {
+        Fail(name_line, "duplicate queue name " + queue.name + " (first defined on line " +
+                            std::to_string(it->second) + ")");
+      }
+    }
+    config_.queues.push_back(std::move(queue));
+    queue_lines_.push_back(std::move(lines));
+  }
+}
+
+void ConfigParser::ParseOverflow(const YAML::Node& list, int line, QueueSettings& queue,
+                                 std::vector<int>& target_lines) {
+  if (!CheckList(list, "overflow", line)) return;
+  int previous_after = 0;
+  int previous_line = 0;
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    QueueOverflowRule rule;
+    int after_line = 0;
+    int action_line = 0;
+    int relax_by_line = 0;
+    int target_line = 0;
+    bool after_ok = false;
+    ForEachKey(item, "an overflow rule", item_line, {"after_s", "action", "relax_by", "target"},
+               [&](const std::string& key, const YAML::Node& value, int key_line) {
+                 int value_line = LineOf(value, key_line);
+                 if (key == "after_s") {
+                   after_line = value_line;
+                   after_ok = GetInt(value, "after_s", value_line, 1, 86400, rule.after_s);
+                 } else if (key == "action") {
+                   action_line = value_line;
+                   if (GetNonEmptyString(value, "overflow action", value_line, rule.action) &&
+                       rule.action != "relax" && rule.action != "add_queue" &&
+                       rule.action != "move" && rule.action != "voicemail") {
+                     Fail(value_line, "unknown overflow action \"" + rule.action +
+                                          "\" (valid: relax, add_queue, move, voicemail)");
+                   }
+                 } else if (key == "relax_by") {
+                   relax_by_line = value_line;
+                   GetInt(value, "relax_by", value_line, 1, 100, rule.relax_by);
+                 } else {
+                   target_line = value_line;
+                   GetNonEmptyString(value, "overflow target", value_line, rule.target);
+                 }
+               });
+    if (!item.IsMap()) continue;
+    if (after_line == 0) Fail(item_line, "an overflow rule needs after_s (seconds in the queue)");
+    if (action_line == 0) Fail(item_line, "an overflow rule needs an action");
+    bool has_target_action = rule.action == "add_queue" || rule.action == "move";
+    if (relax_by_line != 0 && action_line != 0 && rule.action != "relax") {
+      Fail(relax_by_line, "relax_by applies only to action relax, not " + rule.action);
+    }
+    if (has_target_action && target_line == 0) {
+      Fail(item_line, "overflow action " + rule.action + " needs a target queue");
+    }
+    if (target_line != 0 && (rule.action == "relax" || rule.action == "voicemail")) {
+      Fail(target_line, "overflow action " + rule.action + " takes no target");
+    }
+    if (after_ok) {
+      if (previous_line != 0 && rule.after_s < previous_after) {
+        Fail(after_line,
+             "overflow rules must be in order of after_s: " + std::to_string(rule.after_s) +
+                 " comes after " + std::to_string(previous_after) + " (line " +
+                 std::to_string(previous_line) + ")");
+      }
+      previous_after = rule.after_s;
+      previous_line = after_line;
+    }
+    target_lines.push_back(has_target_action ? target_line : 0);
+    queue.overflow.push_back(std::move(rule));
+  }
+}
+
+void ConfigParser::ParseAgents(const YAML::Node& list, int line) {
+  if (!CheckList(list, "agents", line)) return;
+  std::map<std::string, int> users;  // user -> line of its first definition
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    AgentSettings agent;
+    int user_line = 0;
+    ForEachKey(item, "an agent", item_line, {"user", "skills"},
+               [&](const std::string& key, const YAML::Node& value, int key_line) {
+                 int value_line = LineOf(value, key_line);
+                 if (key == "user") {
+                   user_line = value_line;
+                   GetNonEmptyString(value, "agent user", value_line, agent.user);
+                 } else {
+                   GetSkills(value, "the skills of an agent", value_line, agent.skills);
+                 }
+               });
+    if (!item.IsMap()) continue;
+    if (user_line == 0) {
+      Fail(item_line, "an agent needs a user (the number of a SIP user)");
+    } else if (!agent.user.empty()) {
+      auto [it, inserted] = users.emplace(agent.user, user_line);
+      if (!inserted) {
+        Fail(user_line, "duplicate agent " + agent.user + " (first defined on line " +
+                            std::to_string(it->second) + ")");
+      }
+    }
+    config_.agents.push_back(std::move(agent));
+    agent_user_lines_.push_back(user_line != 0 ? user_line : item_line);
+  }
+}
+
+// Queue references need every queue: targets may be defined later in the list.
+void ConfigParser::CrossCheckQueues() {
+  const Config& c = config_;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < c.queues.size(); ++i) index.emplace(c.queues[i].name, i);
+  auto check_target = [&](const QueueSettings& queue, const std::string& target, int line,
+                          const std::string& what) {
+    if (target.empty()) return false;
+    if (target == queue.name) {
+      Fail(line, "queue " + queue.name + ": " + what + " must be another queue, not itself");
+      return false;
+    }
+    if (!index.count(target)) {
+      Fail(line, "queue " + queue.name + ": " + what + " " + target + " is not a known queue");
+      return false;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < c.queues.size(); ++i) {
+    const QueueSettings& queue = c.queues[i];
+    const QueueLines& lines = queue_lines_[i];
+    if (lines.max_wait_target != 0 && !queue.max_wait_target.empty()) {
+      if (queue.max_wait_s == 0) {
+        Fail(lines.max_wait_target, "queue " + queue.name +
+                                        ": max_wait_target needs max_wait_s (callers wait "
+                                        "forever without it)");
+      }
+      check_target(queue, queue.max_wait_target, lines.max_wait_target, "max_wait_target");
+    }
+    for (size_t r = 0; r < queue.overflow.size(); ++r) {
+      if (lines.overflow_targets[r] == 0) continue;
+      check_target(queue, queue.overflow[r].target, lines.overflow_targets[r], "overflow target");
+    }
+  }
+
+  // add_queue lends a queue's agents to another; the ACD sets up a lender before its borrowers,
+  // so these rules must not form a cycle (sales -> operator -> sales).
+  std::vector<int> state(c.queues.size(), 0);  // 0 unvisited, 1 on the current path, 2 done
+  std::vector<size_t> path;
+  std::function<bool(size_t)> visit = [&](size_t q) {
+    state[q] = 1;
+    path.push_back(q);
+    const QueueSettings& queue = c.queues[q];
+    for (size_t r = 0; r < queue.overflow.size(); ++r) {
+      const QueueOverflowRule& rule = queue.overflow[r];
+      auto it = index.find(rule.target);
+      if (rule.action != "add_queue" || it == index.end() || it->second == q) continue;
+      if (state[it->second] == 1) {
+        std::string cycle;
+        auto start = std::find(path.begin(), path.end(), it->second);
+        for (auto p = start; p != path.end(); ++p) cycle += c.queues[*p].name + " -> ";
+        cycle += rule.target;
+        Fail(queue_lines_[q].overflow_targets[r],
+             "queue " + queue.name + ": add_queue overflow rules form a cycle (" + cycle + ")");
+        return false;
+      }
+      if (state[it->second] == 0 && !visit(it->second)) return false;
+    }
+    path.pop_back();
+    state[q] = 2;
+    return true;
+  };
+  for (size_t q = 0; q < c.queues.size(); ++q) {
+    if (state[q] == 0 && !visit(q)) break;
   }
 }
 
@@ -470,6 +816,14 @@ void ConfigParser::CrossCheck() {
            "dial-plan entry " + entry.number + ": target " + entry.target + " is not a known user");
     }
   }
+
+  for (size_t i = 0; i < c.agents.size(); ++i) {
+    const AgentSettings& agent = c.agents[i];
+    if (!agent.user.empty() && !user_index.count(agent.user)) {
+      Fail(agent_user_lines_[i], "agent " + agent.user + " is not a configured user");
+    }
+  }
+  CrossCheckQueues();
 
   auto line_of = [&](const char* key) {
     auto it = key_lines_.find(key);
@@ -522,7 +876,9 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "users",
                                                   "trunks",
                                                   "entry_numbers",
-                                                  "dial_plan"};
+                                                  "dial_plan",
+                                                  "queues",
+                                                  "agents"};
       ForEachKey(root, "the configuration", 1, kKeys,
                  [&](const std::string& key, const YAML::Node& value, int key_line) {
                    ParseTopLevel(key, value, key_line);
@@ -601,7 +957,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
 Result<Config> DemoConfig() {
   const auto* bytes = reinterpret_cast<const char*>(generated::kDemoConfigYaml);
   std::string text(bytes, sizeof(generated::kDemoConfigYaml) - 1);
-  return ConfigParser("<embedded demo>", "").Parse(text);
+  return ConfigParser("<embedded demo>", "", FlowSource::kEmbedded).Parse(text);
 }
 
 }  // namespace hotline

@@ -1,6 +1,7 @@
-// common/config.h: the bootstrap configuration: ports, paths, SIP users, trusted trunks and
-// the dial plan. Read from one YAML file (or the embedded demo configuration), then
-// overridden by command-line flags. A bad file is refused with "FILE:LINE: problem".
+// common/config.h: the bootstrap configuration: ports, paths, SIP users, trusted trunks, the
+// dial plan (with the text of its IVR flows), ACD queues and agents' skills. Read from one YAML
+// file (or the embedded demo configuration, whose flows are embedded too), then overridden by
+// command-line flags. A bad file is refused with "FILE:LINE: problem".
 // Loaded once at start on the main thread; read-only afterwards.
 #pragma once
 
@@ -22,7 +23,7 @@ struct SipUser {
 // A trunk or gateway trusted by source address (no digest authentication).
 struct Trunk {
   std::string name;
-  std::string address;  // IP address the trunk's requests come from
+  std::string address;   // IP address the trunk's requests come from
   uint16_t port = 5060;  // where calls to numbers behind the trunk are sent (callbacks)
 };
 
@@ -34,6 +35,7 @@ struct DialPlanEntry {
   std::string prompt;           // text (TTS) or a WAV path relative to the config dir
   std::string target;           // "user": the SIP user to ring; "ivr": the flow file (YAML)
   std::string flow_yaml;        // "ivr": the flow file's text, read when the config is loaded
+                                // (embedded demo: target is "flows/NAME.yaml", text built in)
 };
 
 // A rule applied to a call that has waited `after_s` seconds in its queue.
