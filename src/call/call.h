@@ -53,6 +53,9 @@ struct Call {
   std::string caller_user;     // authenticated SIP user making the call, if any (marked busy)
   std::string callee_user;     // SIP user being called, if any (marked busy)
   std::string trunk_uri_host;  // "address:port" of the trusted trunk the call came in by
+  // The SIP user whose registered phone sent the INVITE (same source address), for callers of
+  // public numbers who did not authenticate: such a caller can be called back.
+  std::string reachable_user;
 
   sip::LegId caller_leg = 0;
   media::SessionId caller_media = 0;

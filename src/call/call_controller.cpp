@@ -135,6 +135,14 @@ Call& CallController::NewCall(const sip::IncomingInvite& invite) {
     call->caller_user = invite.authenticated_user;
     call->from_number = invite.authenticated_user;
   }
+  if (call->caller_user.empty() && stack_.IsKnownUser(invite.from_user)) {
+    for (const auto& contact : stack_.Contacts(invite.from_user)) {
+      if (contact.registered_from.ip == invite.source.ip &&
+          contact.registered_from.port == invite.source.port) {
+        call->reachable_user = invite.from_user;
+      }
+    }
+  }
   if (invite.auth == sip::CallerAuth::kTrunk) {
     for (const auto& trunk : config_.trunks) {
       if (trunk.address == invite.source.ip) {

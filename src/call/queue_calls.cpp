@@ -101,10 +101,11 @@ void CallController::EnterQueue(Call& call, const ivr::Queue& request) {
   }
 }
 
-// A caller reachable again later: an authenticated user, or a caller behind a trusted trunk.
+// A caller reachable again later: a user (authenticated, or calling from its registered
+// phone), or a caller behind a trusted trunk.
 bool CallController::CanCallBack(const Call& call) const {
   if (call.from_number.empty()) return false;
-  return !call.caller_user.empty() || !call.trunk_uri_host.empty();
+  return !call.caller_user.empty() || !call.reachable_user.empty() || !call.trunk_uri_host.empty();
 }
 
 // The queue cannot (or can no longer) take the call: back to the IVR if it continues after the
@@ -536,7 +537,7 @@ void CallController::OnQueueDigit(Call& call, char digit) {
   }
   PendingCallback pending;
   pending.number = call.from_number;
-  pending.user = call.caller_user;
+  pending.user = call.caller_user.empty() ? call.reachable_user : call.caller_user;
   pending.trunk_uri_host = call.trunk_uri_host;
   pending.language = CallLanguage(call);
   pending.queue = call.queue.queue;

@@ -8,6 +8,8 @@
    flow's voicemail, records a message after the beep and ends it with '#': WAV + row.
 3. Self-service balance: account number and PIN keyed in, the lookup finds the account and
    the balance is spoken (the flow events in the call record show it).
+4. Callback to a registered phone: a user's phone calls the public number without
+   credentials from its registered address; it is offered the callback and rung back there.
 """
 import os
 import re
@@ -132,12 +134,46 @@ def balance(t, hl):
     t.check("1234" not in path, "the PIN is not in the record", path)
 
 
+def callback_to_registered_phone(t, hl):
+    print("-- 4. callback to the registered phone of user 1006 (called without credentials)")
+    feature_code(t, hl, "1004", "*11")
+    wait_state(t, hl, "1004", "ready")
+    feature_code(t, hl, "1004", "*13")
+    wait_state(t, hl, "1004", "not_ready")
+    reg, r = H.sipp_register(t, hl, "1006")
+    t.check(r.rc == 0, "1006 registered", r.detail())
+    phone_port = reg.local_port
+    keys = (H.media_rfc4733("1", lead_ms=2500) + H.media_rfc4733("2", lead_ms=2500) +
+            H.media_rfc4733("1", lead_ms=9000))
+    uac = H.Sipp(t, "uac_call.xml", "100", hl.sip_port, local_port=phone_port,
+                 subs={"FROM": "1006", "MEDIA": keys, "ENDING": "WAIT_BYE", "TIMEOUT_MS": 30000},
+                 timeout_s=60)
+    r = uac.run(60)
+    t.check(r.rc == 0, "1006 asked for a callback", r.detail())
+    row = H.wait_until(lambda: closed_from(hl, "1006"), 10)
+    t.check(row is not None and row["disposition"] == "callback_requested",
+            "CDR: callback_requested", row)
+    phone = H.Sipp(t, "uas_answer.xml", "1006", hl.sip_port, local_port=phone_port,
+                   subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE"}, timeout_s=60).start()
+    H.wait_bound(phone)
+    agent = H.sipp_callee(t, hl, "1004", "uas_answer.xml",
+                          subs={"MEDIA": '  <pause milliseconds="3000"/>\n', "ENDING": "UAS_BYE"},
+                          timeout_s=60)
+    feature_code(t, hl, "1004", "*13")
+    t.check(agent.wait(40).rc == 0, "agent 1004 took the callback")
+    t.check(phone.wait(40).rc == 0, "1006's phone was called back and answered")
+    back = H.wait_until(lambda: closed_from(hl, "1004", to="1006"), 10)
+    t.check(back is not None and back["disposition"] == "answered" and str(back["agent"]) == "1004",
+            "CDR of the callback to 1006: answered by 1004", back)
+
+
 def run(t):
     trunk_port = H.free_port(H.TRUNK_IP)
     hl = start(t, trunk_port)
     callback(t, hl, trunk_port)
     max_wait_to_voicemail(t, hl)
     balance(t, hl)
+    callback_to_registered_phone(t, hl)
 
 
 H.main(run)
