@@ -10,7 +10,14 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   sip-tester baresip sox python3
+  libboost1.81-dev libsodium-dev
+  chromium
 )
+# Node.js builds the web console (npm packages); any Node >= 18 will do, so a Node that is
+# already installed (e.g. from NodeSource) is kept, else Debian's nodejs + npm are added.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,8 +30,19 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIP_LOAD = os.path.join(HERE, "..", "sip_load")
-sys.path.insert(0, SIP_LOAD)
-import driver as D  # noqa: E402  (bench/sip_load/driver.py: processes, CPU, register_all, stats)
+
+
+def _load_sip_load_driver():
+    """bench/sip_load/driver.py (processes by PID, CPU from /proc, register_all, sipp stats),
+    imported by path under its own name (this file is a driver.py too)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("sip_load_driver", os.path.join(SIP_LOAD, "driver.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+D = _load_sip_load_driver()
 
 H = D.H  # tests/integration/harness.py: ports, config text, OPTIONS probe, sox, templates
 
@@ -170,6 +181,8 @@ class _Dialog:
                                                   body=self._sdp()))
             elif status == 407:
                 self.send_ack_for_error(send, cseq, via_branch.group(1) if via_branch else self.branch)
+                if cseq == 2 and self.state == "inviting":
+                    self.state, self.why, self.pending = "failed", "credentials refused (407 again)", None
             elif 200 <= status < 300:
                 contact = re.search(r"<([^>]+)>", _hdr(msg, "Contact"))
                 if contact:
@@ -196,6 +209,7 @@ def login_agents(sip_port, agents, code="*11", parallel=40, timeout=300):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     sock.bind((H.LOCAL_IP, 0))
+    sock.setblocking(False)
     local_port = sock.getsockname()[1]
     rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # absorbs the confirmation prompt's RTP
     rtp.bind((H.LOCAL_IP, 0))
@@ -221,29 +235,25 @@ def login_agents(sip_port, agents, code="*11", parallel=40, timeout=300):
                         pass
                 except BlockingIOError:
                     pass
-            if sock in ready:
-                while True:
-                    try:
-                        data = sock.recv(65535) if not ready or True else b""
-                    except BlockingIOError:
-                        break
-                    msg = data.decode(errors="replace")
-                    d = by_call.get(_hdr(msg, "Call-ID") or _hdr(msg, "i"))
-                    status = H.status_of(data)
-                    if d is not None and status:
-                        d.on_response(send, status, msg)
-                    elif d is not None and not status:
-                        # A request from hotline in our dialog (its BYE after the prompt): 200.
-                        first = msg.split("\r\n", 1)[0]
-                        if not first.startswith("ACK"):
-                            resp = ["SIP/2.0 200 OK"] + [l for l in msg.split("\r\n")
-                                                         if re.match(r"(Via|From|To|Call-ID|CSeq|v|f|t|i)\s*:", l, re.I)]
-                            sock.sendto(("\r\n".join(resp) + "\r\nContent-Length: 0\r\n\r\n").encode(),
-                                        (H.LOCAL_IP, sip_port))
-                        if first.startswith("BYE"):
-                            d.state, d.pending = "done", None
-                    sock.setblocking(False)
-                sock.setblocking(True)
+            while sock in ready:
+                try:
+                    data = sock.recv(65535)
+                except BlockingIOError:
+                    break
+                msg = data.decode(errors="replace")
+                d = by_call.get(_hdr(msg, "Call-ID") or _hdr(msg, "i"))
+                status = H.status_of(data)
+                if d is not None and status:
+                    d.on_response(send, status, msg)
+                elif d is not None:
+                    # A request from hotline in our dialog (its BYE after the prompt): 200 OK.
+                    first = msg.split("\r\n", 1)[0]
+                    if not first.startswith("ACK"):
+                        resp = ["SIP/2.0 200 OK"] + [l for l in msg.split("\r\n")
+                                                     if re.match(r"(Via|From|To|Call-ID|CSeq|v|f|t|i)\s*:", l, re.I)]
+                        send(("\r\n".join(resp) + "\r\nContent-Length: 0\r\n\r\n").encode())
+                    if first.startswith("BYE"):
+                        d.state, d.pending = "done", None
             now = time.monotonic()
             for d in active:
                 d.retransmit(send, now)

@@ -1,0 +1,98 @@
+// call/control_port.h: the call center as the API sees it. Snapshots of agents and queues,
+// agent commands, and the stream of CTI events (agent state changes, calls offered, answered
+// and ended). Implemented by CallController; every method runs on the control thread: other
+// threads (the HTTP/WebSocket server) post a task to the control thread that calls these and
+// post the result back to their own loop. Subscribers are called on the control thread and
+// must only copy the event and post it on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace hotline::call {
+
+using SkillList = std::vector<std::pair<std::string, int>>;  // (skill, level)
+
+struct AgentSnapshot {
+  std::string id;    // the SIP user number, also the agent's login
+  std::string name;  // display name
+  std::string state;  // logged_out | ready | not_ready | reserved | ringing | on_call |
+                      // after_call_work
+  std::string reason;            // of not_ready ("manual", "no_answer", "break"...)
+  int64_t state_since_ms = 0;    // epoch ms of the last state change (0: never changed)
+  std::string call_id;           // the call (CDR id) the agent is ringing for / on, if any
+  SkillList skills;
+  uint64_t calls_handled = 0;
+  int64_t talk_ms = 0;
+  bool registered = false;  // has at least one registered phone
+};
+
+struct WaitingCallSnapshot {
+  std::string call_id;
+  std::string caller;
+  std::size_t position = 0;
+  int64_t waited_ms = 0;
+  int64_t expected_wait_ms = 0;
+  bool callback = false;
+};
+
+struct QueueSnapshot {
+  std::string id;
+  std::string strategy;
+  SkillList skills;  // required skills and minimum levels
+  int ring_timeout_s = 0;
+  int wrap_up_s = 0;
+  int max_wait_s = 0;
+  std::size_t waiting = 0;
+  std::size_t ringing = 0;
+  std::size_t staffed = 0;  // eligible agents logged in and not not_ready
+  std::size_t idle = 0;     // eligible agents ready
+  int64_t longest_wait_ms = 0;
+  int64_t average_handle_ms = 0;
+  std::vector<WaitingCallSnapshot> calls;  // in routing order
+};
+
+// One CTI event. `type` says which fields are set:
+//   agent.state    agent, state, previous_state, reason
+//   call.offered   agent, call_id, queue, caller, caller_name, ivr_path, wait_ms, data
+//   call.answered  agent, call_id, queue, caller, wait_ms
+//   call.ended     agent, call_id, queue, caller, reason (who hung up / how it ended)
+//   queue.changed  queue (waiting count or longest wait changed)
+struct CtiEvent {
+  std::string type;
+  int64_t at_ms = 0;  // epoch ms
+  std::string agent;
+  std::string state, previous_state, reason;
+  std::string call_id, queue, caller, caller_name, ivr_path;
+  int64_t wait_ms = 0;
+  // What the caller entered in the IVR and what the IVR learnt (e.g. account, language,
+  // customer.name, customer.vip); masked values (PINs) are never included.
+  std::map<std::string, std::string> data;
+};
+
+struct AgentCommand {
+  enum class Kind { kLogin, kLogout, kReady, kNotReady, kHangup };
+  Kind kind = Kind::kReady;
+  std::string agent;
+  std::string reason;  // kNotReady
+};
+
+class ControlPort {
+ public:
+  virtual ~ControlPort() = default;
+  virtual std::vector<AgentSnapshot> Agents() = 0;
+  virtual std::vector<QueueSnapshot> Queues() = 0;
+  // Applies a command for an agent; an error says why it cannot be done now.
+  virtual Status Command(const AgentCommand& command) = 0;
+  // Returns a subscription id; the listener gets every event from now on.
+  virtual uint64_t Subscribe(std::function<void(const CtiEvent&)> listener) = 0;
+  virtual void Unsubscribe(uint64_t id) = 0;
+};
+
+}  // namespace hotline::call
