@@ -36,6 +36,7 @@ struct QueueState {
   bool returns = false;            // the IVR continues after the queue (survey, voicemail)
   bool callback_possible = false;  // the caller can be dialled back (user or trunk caller)
   WallTime offered_at{};           // when the agent who answered was offered the call
+  TimePoint queued_at{};           // when the call entered its first queue
   std::map<sip::LegId, std::string> agent_by_branch;  // ringing agents' phones
   std::string agent;  // connected (or reserved, for callbacks) agent
   uint64_t announce_timer = 0;

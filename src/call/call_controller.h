@@ -13,6 +13,7 @@
 #include "acd/acd.h"
 #include "call/agent_feature_codes.h"
 #include "call/call.h"
+#include "call/control_port.h"
 #include "call/customer_lookup.h"
 #include "common/clock.h"
 #include "common/config.h"
@@ -24,7 +25,7 @@
 
 namespace hotline::call {
 
-class CallController final : public sip::StackHandler {
+class CallController final : public sip::StackHandler, public ControlPort {
  public:
   CallController(const Config& config, sip::Stack& stack, media::MediaEngine& media,
                  store::StoreWriter& records, media::TtsEngine& tts, const Clock& clock,
@@ -55,7 +56,20 @@ class CallController final : public sip::StackHandler {
   void OnLegTerminated(sip::LegId leg) override;
   void OnShutdownComplete() override;
 
+  // ControlPort (control_port_impl.cpp)
+  std::vector<AgentSnapshot> Agents() override;
+  std::vector<QueueSnapshot> Queues() override;
+  Status Command(const AgentCommand& command) override;
+  uint64_t Subscribe(std::function<void(const CtiEvent&)> listener) override;
+  void Unsubscribe(uint64_t id) override;
+
  private:
+  Status HangUpAgent(const std::string& agent);
+  void Publish(CtiEvent event);
+  CtiEvent CallEvent(const std::string& type, const Call& call, const std::string& agent);
+  void PublishQueueChanged(const std::string& queue);
+  void PublishCallEnded(const Call& call, const std::string& agent, const std::string& reason);
+
   const DialPlanEntry* FindDialPlan(const std::string& number) const;
   bool IsEntryNumber(const std::string& number) const;
   bool Authorize(const sip::IncomingInvite& invite);
@@ -172,6 +186,9 @@ class CallController final : public sip::StackHandler {
     TimePoint since{};
   };
   std::map<std::string, WrapUp> wrap_ups_;
+  std::map<uint64_t, std::function<void(const CtiEvent&)>> subscribers_;
+  uint64_t next_subscription_ = 1;
+  std::map<std::string, int64_t> agent_since_ms_;  // epoch ms of each agent's last change
   uint64_t acd_timer_ = 0;
   TimePoint acd_timer_due_{};
   media::AudioPtr hold_music_;

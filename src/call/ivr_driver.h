@@ -54,6 +54,8 @@ class IvrDriver {
   const std::string& path() const { return path_; }
   // The caller's language as chosen in the flow ("zh", "en").
   const std::string& language() const { return session_.language(); }
+  // What the caller entered and the flow learnt (no secrets): travels with the call to agents.
+  std::map<std::string, std::string> variables() const { return session_.public_variables(); }
 
  private:
   void Perform(std::vector<ivr::Action> actions);

@@ -7,6 +7,7 @@
 // call_controller.cpp; the ACD core is pure, its clock is the controller's.
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <variant>
 
 #include "call/call_controller.h"
@@ -87,12 +88,14 @@ void CallController::EnterQueue(Call& call, const ivr::Queue& request) {
   call.app = CallApp::kQueue;
   call.queue.acd_id = call.id;
   call.queue.phase = QueuePhase::kWaiting;
+  call.queue.queued_at = now;
   call.queue.callback_possible = settings->offer_callback && CanCallBack(call);
   call_by_acd_id_[call.id] = call.id;
   HLOG_INFO("call {}: queued in {} (priority {}{}), position {}", call.id, request.queue,
             request.priority, request.vip ? ", VIP" : "", entered->position);
   media_.Play(call.caller_media, hold_music_, /*loop=*/true);
   std::string id = call.id;
+  PublishQueueChanged(request.queue);
   PerformAcd(std::move(entered->actions));
   Call* still = FindByAcdId(id);
   if (still != nullptr && still->queue.phase == QueuePhase::kWaiting &&
@@ -114,6 +117,7 @@ void CallController::FinishQueue(Call& call, bool to_voicemail) {
   StopQueueMedia(call);
   if (!call.queue.acd_id.empty()) call_by_acd_id_.erase(call.queue.acd_id);
   call.queue.phase = QueuePhase::kNone;
+  PublishQueueChanged(call.queue.queue);
   if (call.queue.returns && call.ivr) {
     call.app = CallApp::kIvr;
     call.ivr->OnQueueEnded(ivr::QueueOutcome::kNoAgent);
@@ -198,6 +202,7 @@ void CallController::PerformAcd(acd::Actions actions) {
                        HLOG_INFO("call {}: stop ringing agent {} ({})", call->id, cancel.agent,
                                  cancel.reason);
                        StopRingingAgent(*call, cancel.agent);
+                       PublishCallEnded(*call, cancel.agent, cancel.reason);
                      }
                    },
                    [this](const acd::Callback& callback) { StartCallback(callback); },
@@ -233,6 +238,15 @@ void CallController::OnAgentStateChanged(const acd::AgentStateChanged& change) {
   row.reason = change.reason;
   row.at = clock_.WallNow();
   records_.AppendAgentEvent(row);
+  agent_since_ms_[change.agent] =
+      std::chrono::duration_cast<std::chrono::milliseconds>(row.at.time_since_epoch()).count();
+  CtiEvent event;
+  event.type = "agent.state";
+  event.agent = change.agent;
+  event.state = row.to_state;
+  event.previous_state = row.from_state;
+  event.reason = change.reason;
+  Publish(std::move(event));
   if (change.to == acd::AgentState::kAfterCallWork) {
     auto last = last_call_of_agent_.find(change.agent);
     if (last != last_call_of_agent_.end()) {
@@ -326,6 +340,14 @@ void CallController::RingAgent(Call& call, const std::string& agent) {
     call.live_legs++;
     call_by_leg_[leg] = call.id;
   }
+  Publish(CallEvent("call.offered", call, agent));
+}
+
+void CallController::PublishCallEnded(const Call& call, const std::string& agent,
+                                      const std::string& reason) {
+  CtiEvent event = CallEvent("call.ended", call, agent);
+  event.reason = reason;
+  Publish(std::move(event));
 }
 
 void CallController::StopRingingAgent(Call& call, const std::string& agent) {
@@ -378,6 +400,7 @@ void CallController::OnAgentPhoneFailed(Call& call, sip::LegId leg, const std::s
   busy_users_.erase(agent);
   HLOG_INFO("call {}: agent {} {} ({})", call.id, agent,
             IsRefusal(status) ? "declined" : "did not answer", status);
+  PublishCallEnded(call, agent, IsRefusal(status) ? "declined" : "no_answer");
   TimePoint now = clock_.Now();
   std::string acd_id = call.queue.acd_id;
   if (call.queue.phase == QueuePhase::kCallbackAgent) {
@@ -445,12 +468,15 @@ void CallController::ConnectAgent(Call& call) {
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
   records_.SetAgentAnswer(call.id, call.queue.agent, call.queue.offered_at, clock_.WallNow());
   HLOG_INFO("call {}: agent {} connected ({})", call.id, call.queue.agent, call.queue.queue);
+  Publish(CallEvent("call.answered", call, call.queue.agent));
+  PublishQueueChanged(call.queue.queue);
 }
 
 // The agent hung up a connected call: the agent goes to wrap-up; the caller goes back to the
 // IVR (survey) if the flow continues, else the call ends.
 void CallController::OnAgentHungUp(Call& call) {
   HLOG_INFO("call {}: agent {} hung up", call.id, call.queue.agent);
+  PublishCallEnded(call, call.queue.agent, "agent_hung_up");
   std::string acd_id = call.queue.acd_id;
   call.queue.phase = QueuePhase::kNone;
   call_by_acd_id_.erase(acd_id);
@@ -478,13 +504,18 @@ void CallController::LeaveQueue(Call& call) {
   std::string acd_id = call.queue.acd_id;
   call.queue.phase = QueuePhase::kNone;
   call_by_acd_id_.erase(acd_id);
+  std::set<std::string> rung;
   for (const auto& [leg, agent] : call.queue.agent_by_branch) {
     stack_.Hangup(leg);
     if (agent != call.callee_user) busy_users_.erase(agent);
+    rung.insert(agent);
   }
+  for (const auto& agent : rung) PublishCallEnded(call, agent, "abandoned");
   call.queue.agent_by_branch.clear();
   TimePoint now = clock_.Now();
+  PublishQueueChanged(call.queue.queue);
   if (phase == QueuePhase::kConnected) {
+    PublishCallEnded(call, call.queue.agent, call.hangup_side + "_hung_up");
     PerformAcd(acd_.CallEnded(acd_id, now), "end of call " + call.id);
     return;
   }
@@ -554,6 +585,7 @@ void CallController::OnQueueDigit(Call& call, char digit) {
   call.hangup_cause = "callback_requested";
   call.hangup_side = "caller";
   PerformAcd(std::move(requested).value());
+  PublishQueueChanged(call.queue.queue);
   auto spoken = tts_.Speak(pending.language, CallbackConfirmation(pending.language));
   if (!spoken) {
     EndCall(call, "answered", "callback_requested", "caller", 0);

@@ -50,6 +50,14 @@ VariableLookup Context::lookup() const {
   return [this](const std::string& name) { return Get(name); };
 }
 
+std::map<std::string, std::string> Context::PublicVariables() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : variables_) {
+    if (!secrets_.count(name)) out.emplace(name, value);
+  }
+  return out;
+}
+
 void Context::SetLanguage(const std::string& language) {
   if (!flow_.languages.count(language)) return;
   language_ = language;

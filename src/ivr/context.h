@@ -50,6 +50,10 @@ class Context {
   // time.date ("2025-03-08") in the site's local time, visits.<node> (entries so far).
   std::optional<std::string> Get(const std::string& name) const;
   void Set(const std::string& name, std::string value);
+  // A secret (a PIN) stays usable by the flow but is left out of PublicVariables().
+  void MarkSecret(const std::string& name) { secrets_.insert(name); }
+  // Every variable set so far except secrets: what the agent may see (screen pop).
+  std::map<std::string, std::string> PublicVariables() const;
   VariableLookup lookup() const;
 
   const std::string& language() const { return language_; }
@@ -76,6 +80,7 @@ class Context {
   const Flow& flow_;
   const Clock& clock_;
   std::map<std::string, std::string> variables_;
+  std::set<std::string> secrets_;
   std::string language_;
   NodeScratch scratch_;
   std::map<std::string, int> visits_;

@@ -57,6 +57,7 @@ class Session {
   std::string current_node() const { return current_ ? current_->id() : ""; }
   std::optional<std::string> variable(const std::string& name) const { return ctx_.Get(name); }
   const std::string& language() const { return ctx_.language(); }
+  std::map<std::string, std::string> public_variables() const { return ctx_.PublicVariables(); }
   const Flow& flow() const { return *flow_; }
 
  private:

@@ -95,6 +95,7 @@ class CollectNode final : public PromptedInputNode {
       Retry(ctx, false, shown);
       return;
     }
+    if (mask_) ctx.MarkSecret(variable_);
     ctx.Set(variable_, digits);
     ctx.Record("collect", id() + ":" + shown);
     ctx.Goto(next_);

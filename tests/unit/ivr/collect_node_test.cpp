@@ -115,6 +115,18 @@ nodes:
   d.Digits("9876");
   EXPECT_EQ(d.session().variable("pin"), "9876");
   EXPECT_EQ(d.Events("collect"), (std::vector<std::string>{"collect:pin:****"}));
+  // The flow may use it, the agent's screen never sees it.
+  auto shown = d.session().public_variables();
+  EXPECT_EQ(shown.count("pin"), 0u);
+  EXPECT_EQ(shown.count("caller"), 1u);
+}
+
+TEST(CollectNodeTest, UnmaskedEntriesArePublic) {
+  Driver d(MustLoad(kFlow));
+  d.Start();
+  d.FinishPlays();
+  d.Digits("12345#");
+  EXPECT_EQ(d.session().public_variables().at("account"), "12345");
 }
 
 TEST(CollectNodeTest, BadSettingsAreRefusedWithLines) {
