@@ -53,6 +53,7 @@ struct Call {
   std::string to_number;
   std::string caller_user;     // authenticated SIP user making the call, if any (marked busy)
   std::string callee_user;     // SIP user being called, if any (marked busy)
+  std::string callee_number;   // an outside number called through a trunk, if any
   std::string trunk_uri_host;  // "address:port" of the trusted trunk the call came in by
   // The SIP user whose registered phone sent the INVITE (same source address), for callers of
   // public numbers who did not authenticate: such a caller can be called back.
@@ -77,6 +78,8 @@ struct Call {
   uint64_t no_answer_timer = 0;
   uint64_t app_timer = 0;
   TimePoint answered_at{};
+  TimePoint hold_started{};  // while one side holds the other (a re-INVITE sendonly/inactive)
+  bool on_hold = false;
   std::string recording_path;
 
   // IVR flow application; kept until the call is released (its requests may end the call).

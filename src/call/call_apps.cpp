@@ -166,13 +166,34 @@ IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
   requests.transfer = [this, live](const ivr::Transfer& transfer) {
     Call* call = live();
     if (call == nullptr) return;
-    if (transfer.kind != ivr::Transfer::Kind::kExtension || !stack_.IsKnownUser(transfer.target)) {
-      HLOG_WARN("call {}: IVR transfer to {} has no route (only extensions are reachable)",
-                call->id, transfer.target);
+    if (transfer.kind == ivr::Transfer::Kind::kNumber && !stack_.IsKnownUser(transfer.target)) {
+      // An outside number: through the first trunk of the configuration.
+      if (config_.trunks.empty()) {
+        HLOG_WARN("call {}: IVR transfer to {}: no trunk to reach outside numbers", call->id,
+                  transfer.target);
+        EndCall(*call, "answered", "no_route", "system", 0);
+        return;
+      }
+      const Trunk& trunk = config_.trunks.front();
+      HLOG_INFO("call {}: IVR transfers to {} through trunk {}", call->id, transfer.target,
+                trunk.name);
+      records_.AddTransfer(call->id);
+      call->app = CallApp::kUser;
+      call->state = CallState::kRinging;
+      call->callee_number = transfer.target;
+      RingTargets(*call, {{"sip:" + transfer.target + "@" + trunk.address + ":" +
+                               std::to_string(trunk.port),
+                           {}}});
+      return;
+    }
+    if (!stack_.IsKnownUser(transfer.target)) {
+      HLOG_WARN("call {}: IVR transfer to {} has no route (not a user of this server)", call->id,
+                transfer.target);
       EndCall(*call, "answered", "no_route", "system", 0);
       return;
     }
     HLOG_INFO("call {}: IVR transfers to extension {}", call->id, transfer.target);
+    records_.AddTransfer(call->id);
     call->app = CallApp::kUser;
     call->state = CallState::kRinging;
     RingUser(*call, transfer.target);

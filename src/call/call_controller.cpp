@@ -242,6 +242,12 @@ void CallController::RingUser(Call& call, const std::string& user) {
     return;
   }
   busy_users_.insert(user);
+  RingTargets(call, contacts);
+}
+
+// Rings every target for the call (several phones of a user, or one number behind a trunk);
+// the first to answer is bridged to the caller.
+void CallController::RingTargets(Call& call, const std::vector<sip::ContactTarget>& contacts) {
   if (!call.caller_user.empty()) busy_users_.insert(call.caller_user);
   auto session = media_.CreateSession(call.caller_media);
   if (!session) {
@@ -255,7 +261,8 @@ void CallController::RingUser(Call& call, const std::string& user) {
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
     sip::LegId leg =
-        stack_.Ring(contact, call.from_number, call.from_display, call.to_number, offer);
+        stack_.Ring(contact, call.from_number, call.from_display,
+                    call.callee_number.empty() ? call.to_number : call.callee_number, offer);
     call.branches.push_back(leg);
     call.live_legs++;
     call_by_leg_[leg] = call.id;
@@ -332,8 +339,9 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
     records_.AddRecording(call.id, call.recording_path, clock_.WallNow());
   }
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
-  records_.MarkAnswered(call.id, clock_.WallNow(), call.callee_user);
-  HLOG_INFO("call {}: answered by {}", call.id, call.callee_user);
+  const std::string& answered_by = call.callee_user.empty() ? call.callee_number : call.callee_user;
+  records_.MarkAnswered(call.id, clock_.WallNow(), answered_by);
+  HLOG_INFO("call {}: answered by {}", call.id, answered_by);
 }
 
 // Remembers the most telling failure: busy beats other errors, which beat our own CANCELs.
@@ -380,6 +388,12 @@ void CallController::OnReinvite(sip::LegId leg, const std::string& sdp) {
   if (answered->offered == MediaDirection::kInactive) toward_other = MediaDirection::kInactive;
   HLOG_INFO("call {}: {} {}", call->id, from_caller ? "caller" : "callee",
             toward_other == MediaDirection::kSendRecv ? "resumed" : "put the call on hold");
+  if (toward_other != MediaDirection::kSendRecv && !call->on_hold) {
+    call->on_hold = true;
+    call->hold_started = clock_.Now();
+  } else if (toward_other == MediaDirection::kSendRecv) {
+    EndHold(*call);
+  }
   LocalEndpoint other{config_.listen, other_port, call->sdp_session_id, ++call->sdp_version};
   stack_.Reinvite(other_leg, MakeOffer(other, toward_other));
 }
@@ -526,9 +540,19 @@ void CallController::EndCall(Call& call, const std::string& disposition, const s
   ReleaseIfIdle(call);
 }
 
+// A hold ends (resume, or the call ends held): its time goes into the call record.
+void CallController::EndHold(Call& call) {
+  if (!call.on_hold) return;
+  call.on_hold = false;
+  records_.AddHold(call.id, std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() -
+                                                                                  call.hold_started)
+                                .count());
+}
+
 void CallController::CloseRecord(Call& call) {
   if (call.record_closed) return;
   call.record_closed = true;
+  EndHold(call);
   store::CallEnd end;
   end.end_time = clock_.WallNow();
   end.disposition = call.disposition;

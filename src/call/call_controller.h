@@ -77,6 +77,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   void Reject(Call& call, int status, const std::string& disposition);
   bool AnswerCallerMedia(Call& call, const std::string& offer);
   void RingUser(Call& call, const std::string& user);
+  void RingTargets(Call& call, const std::vector<sip::ContactTarget>& contacts);
   void StartApp(Call& call, const DialPlanEntry& entry);
   void StartIvr(Call& call, const DialPlanEntry& entry);
   IvrRequests IvrRequestsFor(const std::string& call_id);
@@ -94,6 +95,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   void EndCall(Call& call, const std::string& disposition, const std::string& cause,
                const std::string& side, int sip_status);
   void CloseRecord(Call& call);
+  void EndHold(Call& call);
   void ReleaseIfIdle(Call& call);
   // Queues and the ACD (queue_calls.cpp).
   const QueueSettings* QueueSettingsFor(const std::string& name) const;

@@ -115,6 +115,8 @@ def run(t):
     t.check(re.search(r"resumed", hl.log()) is not None, "log: caller resumed")
     row = hl.wait_call_closed(to_number="1002")
     t.check(row is not None and row["disposition"] == "answered", "held call CDR answered", row)
+    t.check(row is not None and 1000 <= (row["hold_ms"] or 0) <= 4000,
+            "CDR: hold time of about 1.5 s (%s ms)" % (row or {}).get("hold_ms"), row)
 
     print("-- RTP inactivity: a call to 600 that sends no RTP is hung up after ~2 s")
     uac2 = H.Sipp(t, "uac_call.xml", "600", hl.sip_port, user="1001",

@@ -20,7 +20,7 @@ nodes:
   main:
     type: menu
     prompt: "Press 1 to enter a code. Press 2 to speak to someone."
-    options: {"1": code, "2": to_1002, "3": account, "9": message}
+    options: {"1": code, "2": to_1002, "3": account, "4": to_outside, "9": message}
     timeout_ms: 8000
     max_retries: 1
   code:
@@ -37,6 +37,7 @@ nodes:
     next: bye
   bye: {type: hangup, prompt: "Goodbye."}
   to_1002: {type: transfer, to: "1002", kind: extension}
+  to_outside: {type: transfer, to: "88001234", kind: number}
   account:
     type: collect
     prompt: "Enter your account number, then press pound."
@@ -73,7 +74,9 @@ def run(t):
         f.write(FLOW)
     dial_plan = [{"number": "700", "action": "ivr", "target": flow_path},
                  {"number": "600", "action": "echo"}]
+    trunk_port = H.free_port(H.TRUNK_IP)
     hl = t.start_hotline(dial_plan=dial_plan, entry_numbers=("600", "700"),
+                         trunks=(("carrier", H.TRUNK_IP, trunk_port),),
                          extra={"seed_demo_data": "true"})
     t.check(re.search(r"IVR flow it_menu version 1 is live for 700", hl.log()) is not None,
             "the flow was loaded at start")
@@ -110,9 +113,27 @@ def run(t):
     rows = [x for x in hl.calls() if str(x["to_number"]) == "700" and x["state"] == "closed"]
     t.check(len(rows) == 2 and rows[-1]["answered_by"] in ("1002", "700"),
             "second CDR closed", rows)
+    t.check(bool(rows) and rows[-1]["transfers"] == 1, "CDR: one transfer", rows[-1:])
     recs = H.db_rows(hl.db, "select * from recordings")
     t.check(any(os.path.exists(x["path"]) for x in recs), "the transferred call was recorded", recs)
 
+
+    print("-- 700, key 4: transfer to an outside number through the trunk")
+    outside = H.Sipp(t, "uas_answer.xml", "88001234", hl.sip_port, local_ip=H.TRUNK_IP,
+                     local_port=trunk_port,
+                     subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE"},
+                     timeout_s=40).start()
+    H.wait_bound(outside)
+    keys = H.media_rfc4733("4", lead_ms=2500) + '  <pause milliseconds="3000"/>\n'
+    uac = H.Sipp(t, "uac_call.xml", "700", hl.sip_port,
+                 subs={"MEDIA": keys, "ENDING": "BYE"}, timeout_s=40).start()
+    r1, r2 = uac.wait(40), outside.wait(40)
+    t.check(r1.rc == 0, "caller: keyed 4, talked, hung up", r1.detail())
+    t.check(r2.rc == 0, "the number 88001234 was called through the trunk and answered",
+            r2.detail())
+    rows = [x for x in hl.calls() if str(x["to_number"]) == "700" and x["state"] == "closed"]
+    t.check(bool(rows) and str(rows[-1]["answered_by"]) in ("88001234", "700") and
+            rows[-1]["transfers"] == 1, "CDR: transferred once to the outside number", rows[-1:])
 
     def self_service(pin):
         # SIP INFO keys: sipp's RFC 4733 pcaps cannot repeat a digit (same RTP timestamp).
