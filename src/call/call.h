@@ -91,6 +91,7 @@ struct Call {
   // Voicemail: the caller records a message after the beep, until '#' or the time limit.
   std::string voicemail_path;
   bool voicemail_recording = false;
+  std::string voicemail_mailbox;  // a user's mailbox, once its "not available" prompt ends
 
   // Digit read-back application.
   std::string language = "en";

@@ -31,6 +31,10 @@ std::string SpokenDigits(const std::string& digits) {
 }  // namespace
 
 Status CallController::PreparePrompts() {
+  if (config_.user_voicemail) {
+    user_voicemail_prompt_ = SpeakBoth("您拨打的用户无法接听，请在提示音后留言。",
+                                       "Please leave a message after the tone.");
+  }
   for (const auto& entry : config_.dial_plan) {
     if (entry.action != "digits_readback") continue;
     auto audio = PromptFor(entry);
@@ -233,6 +237,51 @@ void CallController::StartVoicemail(Call& call, const std::string& mailbox) {
   media_.Play(call.caller_media, beep_, /*loop=*/false, kVoicemailBeepToken);
 }
 
+// `user` is a copy: callers pass call.callee_user, which is cleared here.
+bool CallController::OfferUserVoicemail(Call& call, std::string user, const std::string& why) {
+  if (!config_.user_voicemail || user.empty() || call.caller_answered ||
+      call.app != CallApp::kUser || call.state == CallState::kEnding) {
+    return false;
+  }
+  HLOG_INFO("call {}: {} ({}): voicemail", call.id, user, why);
+  for (sip::LegId leg : call.branches) stack_.Hangup(leg);
+  if (call.no_answer_timer != 0) stack_.CancelTimer(call.no_answer_timer);
+  call.no_answer_timer = 0;
+  if (call.callee_media != 0) {
+    media_.Destroy(call.callee_media);
+    call_by_media_.erase(call.callee_media);
+    call.callee_media = 0;
+  }
+  busy_users_.erase(user);
+  call.callee_user.clear();
+  stack_.Respond(call.caller_leg, 200, "OK", call.caller_answer_sdp);
+  call.caller_answered = true;
+  call.state = CallState::kAnswered;
+  call.answered_at = clock_.Now();
+  records_.MarkAnswered(call.id, clock_.WallNow(), "voicemail:" + user);
+  call.app = CallApp::kVoicemail;
+  call.voicemail_mailbox = user;
+  if (!user_voicemail_prompt_) {
+    StartVoicemail(call, user);
+    return true;
+  }
+  media_.Play(call.caller_media, user_voicemail_prompt_, /*loop=*/false, kUserVoicemailToken);
+  return true;
+}
+
+// Chinese then English, with a short pause after each.
+media::AudioPtr CallController::SpeakBoth(const std::string& zh_text, const std::string& en_text) {
+  auto zh = tts_.Speak("zh", zh_text);
+  auto en = tts_.Speak("en", en_text);
+  auto both = std::make_shared<media::Audio>();
+  for (const auto* part : {&zh, &en}) {
+    if (!part->ok()) continue;
+    both->samples.insert(both->samples.end(), (**part)->samples.begin(), (**part)->samples.end());
+    both->samples.insert(both->samples.end(), media::kSampleRate / 4, 0);  // 250 ms pause
+  }
+  return both->samples.empty() ? nullptr : both;
+}
+
 void CallController::OnVoicemailRecorded(const media::MediaEvent& event) {
   auto pending = pending_voicemails_.find(event.path);
   if (pending == pending_voicemails_.end()) return;
@@ -267,13 +316,10 @@ void CallController::RunFeatureCode(Call& call, const std::string& code) {
   records_.MarkAnswered(call.id, clock_.WallNow(), code);
   FeatureCodeOutcome outcome = feature_codes_.Apply(call.caller_user, code, clock_.Now());
   HLOG_INFO("call {}: agent {} dialled {}: {}", call.id, call.caller_user, code, outcome.say_en);
-  auto zh = tts_.Speak("zh", outcome.say_zh);
-  auto en = tts_.Speak("en", outcome.say_en);
-  auto both = std::make_shared<media::Audio>();
-  for (const auto* part : {&zh, &en}) {
-    if (!part->ok()) continue;
-    both->samples.insert(both->samples.end(), (**part)->samples.begin(), (**part)->samples.end());
-    both->samples.insert(both->samples.end(), media::kSampleRate / 4, 0);  // 250 ms pause
+  auto both = SpeakBoth(outcome.say_zh, outcome.say_en);
+  if (!both) {
+    EndCall(call, "answered", "normal_clearing", "system", 0);
+    return;
   }
   media_.Play(call.caller_media, both, /*loop=*/false, kGoodbyeToken);
 }

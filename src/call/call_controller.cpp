@@ -238,6 +238,7 @@ void CallController::RingUser(Call& call, const std::string& user) {
     HLOG_INFO("call {}: user {} is {}", call.id, user,
               contacts.empty() ? "not registered" : "busy");
     call.callee_user.clear();
+    if (OfferUserVoicemail(call, user, contacts.empty() ? "not_registered" : "busy")) return;
     Reject(call, 486, "busy");
     return;
   }
@@ -274,6 +275,7 @@ void CallController::RingTargets(Call& call, const std::vector<sip::ContactTarge
         if (it == calls_.end() || it->second->state != CallState::kRinging) return;
         it->second->no_answer_timer = 0;
         HLOG_INFO("call {}: no answer after {} s", id, config_.no_answer_timeout_s);
+        if (OfferUserVoicemail(*it->second, it->second->callee_user, "no_answer")) return;
         EndCall(*it->second, "no_answer", "no_answer_timeout", "system", 480);
       });
 }
@@ -356,6 +358,9 @@ void CallController::OnBranchFailed(Call& call, sip::LegId leg, int status) {
   int status_to_caller = StatusForCaller(call.best_failure_status);
   HLOG_INFO("call {}: every phone of {} failed (last {})", call.id, call.callee_user,
             call.best_failure_status);
+  if (OfferUserVoicemail(call, call.callee_user, DispositionForFailure(call.best_failure_status))) {
+    return;
+  }
   EndCall(call, DispositionForFailure(call.best_failure_status),
           "sip_" + std::to_string(call.best_failure_status), "callee", status_to_caller);
 }
@@ -471,6 +476,11 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
         media_.RecordMono(call->caller_media, call->voicemail_path, kVoicemailMaxMs);
         return;
       }
+      if (event.play_token == kUserVoicemailToken && call->app == CallApp::kVoicemail &&
+          call->state == CallState::kAnswered) {
+        StartVoicemail(*call, call->voicemail_mailbox);
+        return;
+      }
       if (event.play_token == kAnnouncementToken && call->app == CallApp::kQueue) {
         OnAnnouncementDone(*call);
         return;
@@ -509,6 +519,9 @@ void CallController::SetEnd(Call& call, const std::string& disposition, const st
                             const std::string& side, int sip_status) {
   if (!call.disposition.empty()) return;
   call.disposition = call.caller_answered ? "answered" : disposition;
+  if (call.app == CallApp::kVoicemail && !call.voicemail_mailbox.empty()) {
+    call.disposition = "voicemail";  // a user's caller left (or could have left) a message
+  }
   call.hangup_cause = cause;
   call.hangup_side = side;
   call.sip_status = sip_status;

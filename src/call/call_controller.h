@@ -82,6 +82,9 @@ class CallController final : public sip::StackHandler, public ControlPort {
   void StartIvr(Call& call, const DialPlanEntry& entry);
   IvrRequests IvrRequestsFor(const std::string& call_id);
   void StartVoicemail(Call& call, const std::string& mailbox);
+  // With user_voicemail on: the unanswered caller of `user` is answered and can leave a
+  // message for the user. False (nothing done) when it does not apply.
+  bool OfferUserVoicemail(Call& call, std::string user, const std::string& why);
   void RunFeatureCode(Call& call, const std::string& code);
   void OnVoicemailRecorded(const media::MediaEvent& event);
   void SayGoodbyeAndHangUp(Call& call);
@@ -141,6 +144,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   std::string NewCallId();
   std::string RecordingPath(const Call& call) const;
   media::AudioPtr PromptFor(const DialPlanEntry& entry);
+  media::AudioPtr SpeakBoth(const std::string& zh_text, const std::string& en_text);
 
   const Config& config_;
   sip::Stack& stack_;
@@ -194,6 +198,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   uint64_t acd_timer_ = 0;
   TimePoint acd_timer_due_{};
   media::AudioPtr hold_music_;
+  media::AudioPtr user_voicemail_prompt_;  // "not available, leave a message" (zh + en)
   uint64_t sdp_session_counter_ = 1;
   bool shutting_down_ = false;
 };

@@ -12,6 +12,7 @@ inline constexpr uint64_t kVoicemailBeepToken = 2;  // beep done: start recordin
 inline constexpr uint64_t kGoodbyeToken = 3;        // last words played: hang up
 inline constexpr uint64_t kAnnouncementToken = 4;   // queue announcement done: music again
 inline constexpr uint64_t kCallbackIntroToken = 5;  // agent heard the callback intro: ringback
+inline constexpr uint64_t kUserVoicemailToken = 6;  // "not available" said: beep, record
 inline constexpr int kVoicemailMaxMs = 120000;      // longest voicemail message
 
 }  // namespace hotline::call

@@ -331,6 +331,8 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     GetInt(value, key, line, 1, 86400, c.no_answer_timeout_s);
   } else if (key == "record_calls") {
     GetBool(value, key, line, c.record_calls);
+  } else if (key == "user_voicemail") {
+    GetBool(value, key, line, c.user_voicemail);
   } else if (key == "seed_demo_data") {
     GetBool(value, key, line, c.seed_demo_data);
   } else if (key == "tone_region") {
@@ -872,6 +874,7 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "no_answer_timeout_s",
                                                   "record_calls",
                                                   "seed_demo_data",
+                                                  "user_voicemail",
                                                   "tone_region",
                                                   "users",
                                                   "trunks",

@@ -92,6 +92,9 @@ struct Config {
   int register_max_expires_s = 3600;
   int no_answer_timeout_s = 60;  // ringing a user gives up after this
   bool record_calls = true;
+  // A call to a user who does not answer (busy, unregistered, no answer) goes to the user's
+  // voicemail (mailbox = the user's number) instead of failing.
+  bool user_voicemail = false;
   bool seed_demo_data = false;     // add the demo customers to an empty database at start
   std::string tone_region = "cn";  // ringback/busy cadences
   std::vector<SipUser> users;
