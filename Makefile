@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build asan fuzz demo test unit integration bench format clean
+.PHONY: all deps build web e2e asan fuzz demo test unit integration bench format clean
 
 all: build
 
@@ -15,6 +15,18 @@ $(BUILD)/build.ninja: | deps
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+	@web/build.sh
+
+# The web console (web/, TypeScript + Vite) into web/dist, served by hotline at /; skipped
+# with a message when node/npm are missing; `npm ci` only when node_modules is missing or
+# package-lock.json changed.
+web:
+	@web/build.sh
+
+# The console end to end in Chromium against a real hotline and sipp phones (screenshots
+# under $(BUILD)/e2e-screenshots/).
+e2e: build
+	cd $(BUILD) && ctest -R console_e2e --output-on-failure
 
 $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOTLINE_SANITIZE=ON

@@ -11,7 +11,7 @@ PKGS=(
   clang libclang-rt-14-dev
   sip-tester baresip sox python3
   libboost1.81-dev libsodium-dev
-  chromium
+  chromium fonts-wqy-microhei
 )
 # Node.js builds the web console (npm packages); any Node >= 18 will do, so a Node that is
 # already installed (e.g. from NodeSource) is kept, else Debian's nodejs + npm are added.

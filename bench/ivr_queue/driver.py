@@ -297,6 +297,39 @@ def machine_busy():
     return sum(v) - idle, sum(v)
 
 
+def wait_idle(max_wait_s, threshold=0.25):
+    """Waits (up to max_wait_s) until the machine is quiet: less than `threshold` cores busy
+    over 3 s (hotline idles between levels). Returns the busy cores last measured."""
+    deadline = time.monotonic() + max_wait_s
+    said = False
+    while True:
+        b0, t0 = machine_busy()
+        time.sleep(3)
+        b1, t1 = machine_busy()
+        busy = (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
+        if busy < threshold or time.monotonic() >= deadline:
+            if said or busy >= threshold:
+                print("   machine %s: %.2f cores busy" % ("quiet" if busy < threshold else "still busy (other processes)", busy),
+                      flush=True)
+            return busy
+        if not said:
+            print("   waiting for the machine to be quiet (%.2f cores busy with other processes) ..." % busy, flush=True)
+            said = True
+
+
+def binary_info(path):
+    st = os.stat(path)
+    build_id = ""
+    try:
+        out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True, timeout=20).stdout
+        m = re.search(r"Build ID: *([0-9a-f]+)", out)
+        build_id = m.group(1) if m else ""
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "%s (%s, build-id %s)" % (path, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(st.st_mtime)),
+                                     build_id or "?")
+
+
 def safe_cpu(pid):
     try:
         return D.cpu_seconds(pid)
@@ -349,17 +382,32 @@ def media_check(tool, rows, count=3):
 
 
 def log_counts(path, start_offset):
-    """Warnings/errors hotline logged since start_offset: (warn, error, a few sample lines)."""
+    """What hotline logged since start_offset: (warnings, errors, media ticks skipped, a few
+    sample lines). Skipped ticks come from "media thread N: fell behind, K ticks skipped so far"
+    (logged at most every 10 s per thread, so a lower bound): the media thread could not run
+    for more than 3 ticks (60 ms) and dropped 20 ms frames for every call."""
     try:
         with open(path, "r", errors="replace") as f:
             f.seek(start_offset)
             text = f.read()
     except OSError:
-        return 0, 0, []
+        return 0, 0, 0, []
     lines = text.splitlines()
-    warn = [l for l in lines if re.search(r"\bW\b|\bWARN|\[warn", l, re.I)]
-    err = [l for l in lines if re.search(r"\bE\b|\bERROR|\[error|\bcritical", l, re.I)]
-    return len(warn), len(err), (err + warn)[:5]
+    level = lambda l: (l.split()[2:3] or [""])[0]  # noqa: E731  ("DATE TIME LEVEL [PID] text")
+    warn = [l for l in lines if level(l) in ("warn", "warning")]
+    err = [l for l in lines if level(l) in ("error", "critical", "fatal")]
+    skipped = {}
+    for m in re.finditer(r"media thread (\d+): fell behind, (\d+) ticks skipped so far", text):
+        skipped.setdefault(m.group(1), []).append(int(m.group(2)))
+    return len(warn), len(err), skipped, (err + warn)[:4]
+
+
+def skipped_ticks(before, now):
+    """Ticks skipped during a level from the running counters {thread: [values...]}."""
+    total = 0
+    for thread, values in now.items():
+        total += max(values) - before.get(thread, 0)
+    return total
 
 
 def run_uac(work, sip_port, xml, level, rate, total, budget, mp, tag):
@@ -388,6 +436,8 @@ def main():
     ap.add_argument("--announce-every", type=int, default=30, help="queue announce_every_s (0 = never)")
     ap.add_argument("--stop-above", type=float, default=5.0, help="stop stepping up when failed %% exceeds this")
     ap.add_argument("--max-minutes", type=float, default=40, help="hard bound on the whole run")
+    ap.add_argument("--wait-idle", type=float, default=180,
+                    help="before each level wait up to this many seconds for other processes to go quiet")
     ap.add_argument("--log-level", default="warn", help="hotline log level (info logs every call step)")
     ap.add_argument("--no-record", action="store_true", help="turn call recording off")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (recordings, logs, db)")
@@ -417,6 +467,10 @@ def main():
     os.makedirs(data, exist_ok=True)
     db = os.path.join(data, "hotline.db")
     print("work dir %s" % work)
+    print("hotline binary %s" % binary_info(hotline))
+    # A private copy: a rebuild of BUILD/hotline during the run cannot change what is measured.
+    shutil.copy2(hotline, os.path.join(work, "hotline"))
+    hotline = os.path.join(work, "hotline")
 
     agents = {str(2000 + i): "pw%d" % (2000 + i) for i in range(n_agents)}
     flow = os.path.join(work, "flow.yaml")
@@ -490,6 +544,7 @@ def main():
 
         # 4. Levels.
         results = []
+        skip_counters = {}
         mp = 50000
         for level in levels:
             rate = level / a.call_seconds
@@ -499,6 +554,7 @@ def main():
             if time.monotonic() + budget + 30 > deadline:
                 print("level %d skipped: would pass --max-minutes" % level)
                 break
+            idle_before = wait_idle(a.wait_idle) if a.wait_idle > 0 else float("nan")
             first = (D.db_value(db, "SELECT COALESCE(MAX(rowid),0) FROM calls") or [0])[0]
             log_off = os.path.getsize(log_path)
             cpu0 = safe_cpu(hl.pid)
@@ -549,22 +605,29 @@ def main():
                 res.update(plat_s=tb - ta, plat_conc=conc, plat_conn=conn, plat_cores=cores,
                            plat_per100=cores / (conc / 100.0) if conc else float("nan"),
                            plat_sipp=(sb - sa) / (tb - ta), plat_busy=(bb - ba) / max(1, jb - ja) * ncpu)
+                res["plat_other"] = max(0.0, res["plat_busy"] - res["plat_cores"] - res["plat_sipp"])
             else:
                 res.update(plat_s=0, plat_conc=float("nan"), plat_conn=float("nan"), plat_cores=float("nan"),
-                           plat_per100=float("nan"), plat_sipp=float("nan"), plat_busy=float("nan"))
+                           plat_per100=float("nan"), plat_sipp=float("nan"), plat_busy=float("nan"),
+                           plat_other=float("nan"))
             res["per100_from_min"] = per_k / 60000.0 * 100 if call_min else float("nan")
-            warn, err, sample_lines = log_counts(log_path, log_off)
-            res.update(log_warn=warn, log_err=err)
+            warn, err, skipped, sample_lines = log_counts(log_path, log_off)
+            res.update(log_warn=warn, log_err=err, skipped=skipped_ticks(skip_counters, skipped))
+            for thread, values in skipped.items():
+                skip_counters[thread] = max(values)
             results.append(res)
             print("level %(level)5d  attempted %(attempted)6d  failed %(failed)5d (%(failed_pct).2f%%)  "
                   "hotline cpu %(cpu)8.2f s  agent call-min %(call_min)8.1f  cpu s/1000 call-min %(per_k)7.2f  "
                   "(%(wall).0f s)" % res, flush=True)
-            print("   CDRs %(cdrs)d, served by an agent %(served)d, keyed 1 in the menu %(keyed)d; queue wait "
+            print("   CDRs %(cdrs)d, served by an agent %(served)d, keyed 1 in the menu %(keyed)d (the others reached "
+                  "the queue by the menu timeout); queue wait "
                   "p50 %(wait_p50).0f ms, max %(wait_max).0f ms; caller call-min %(caller_min).1f" % res)
             print("   plateau %(plat_s).0f s: %(plat_conc).0f calls up (%(plat_conn).0f with an agent), hotline "
                   "%(plat_cores).3f cores = %(plat_per100).3f cores per 100 concurrent calls; sipp %(plat_sipp).2f "
-                  "cores; machine busy %(plat_busy).2f of %(ncpu)d cores" % dict(res, ncpu=os.cpu_count() or 1))
-            print("   hotline log: %d warnings, %d errors%s" % (warn, err, "".join("\n     " + l for l in sample_lines)))
+                  "cores; machine busy %(plat_busy).2f of %(ncpu)d cores (other processes ~%(plat_other).2f)"
+                  % dict(res, ncpu=os.cpu_count() or 1))
+            print("   hotline log: %d warnings, %d errors; media ticks skipped (20 ms of audio each, for every "
+                  "call; lower bound) %d%s" % (warn, err, res["skipped"], "".join("\n     " + l for l in sample_lines)))
             mp += 2 * level + 100
             if mp > 64000:
                 mp = 50000
@@ -591,16 +654,19 @@ def main():
                 break
 
         print()
-        print("%6s %9s %7s %7s %9s %10s %12s %10s %10s %8s  %s" % (
-            "level", "attempted", "failed", "failed%", "cpu_s", "agent_min", "cpu_s/1k_min",
-            "cores/100", "plat_c/100", "machine", "media"))
+        print("%6s %9s %7s %7s %6s %9s %9s %12s %9s %9s %7s %6s %6s  %s" % (
+            "level", "attempted", "failed", "failed%", "keyed", "cpu_s", "agent_min", "cpu_s/1k_min",
+            "cores/100", "plat/100", "skipped", "busy", "other", "media"))
         for r in results:
-            print("%6d %9d %7d %7.3f %9.2f %10.1f %12.2f %10.3f %10.3f %8.2f  %s" % (
-                r["level"], r["attempted"], r["failed"], r["failed_pct"], r["cpu"], r["call_min"], r["per_k"],
-                r["per100_from_min"], r["plat_per100"], r["plat_busy"], r.get("media", "-")))
-        print("cores/100: hotline CPU s per agent-talk call-second x 100 (whole level, IVR phase included in "
-              "the CPU); plat_c/100: hotline cores / (calls up / 100) measured on the plateau; machine: busy "
-              "cores of the box on the plateau (hotline + sipp)")
+            print("%6d %9d %7d %7.3f %6d %9.2f %9.1f %12.2f %9.3f %9.3f %7d %6.2f %6.2f  %s" % (
+                r["level"], r["attempted"], r["failed"], r["failed_pct"], r["keyed"], r["cpu"], r["call_min"],
+                r["per_k"], r["per100_from_min"], r["plat_per100"], r["skipped"], r["plat_busy"], r["plat_other"],
+                r.get("media", "-")))
+        print("keyed: calls whose menu took the INFO key 1 (else the menu timed out to the queue); agent_min: "
+              "agent talk call-minutes (CDR end - agent answer); cores/100: hotline CPU s per agent-talk "
+              "call-second x 100 (whole level; the IVR phase's CPU included); plat/100: hotline cores / (calls up "
+              "/ 100) on the plateau (IVR + queue + talk); skipped: media ticks the media thread dropped (logged, "
+              "lower bound); busy / other: busy cores of the machine on the plateau / of them not hotline or sipp")
         held = [r["level"] for r in results if r["failed_pct"] < 0.1 and r["attempted"] > 0]
         print("highest level held with < 0.1%% failed calls: %s" % (max(held) if held else "none"))
         D.stop(uas)

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
+#include "api/api_server.h"
 #include "call/call_controller.h"
 #include "call/flow_catalog.h"
 #include "common/log.h"
@@ -154,7 +156,25 @@ int RunServer(const Config& config) {
   }
   HLOG_INFO("RTP ports {}-{} on {} ({} media thread(s))", config.rtp_port_low, config.rtp_port_high,
             config.listen, config.media_threads);
+  // Control thread only: new calls get the newest valid stored flows (running calls keep
+  // theirs). SIGHUP and a flow published through the API both post this.
+  std::function<void()> reload_flows = [&] {
+    call_controller.SetFlows(flow_catalog.LiveFlows());
+    HLOG_INFO("IVR flows reloaded");
+  };
   call_controller.SetFlows(flow_catalog.LiveFlows());
+
+  // The HTTP + WebSocket API: its own thread and SQLite connection; live state and agent
+  // commands reach the control thread through the stack's task queue.
+  api::ApiServerOptions api_options;
+  api_options.listen = config.listen;
+  api_options.port = config.http_port;
+  api_options.db_path = db_path;
+  api_options.seed_demo_users = config.seed_demo_data;
+  api_options.api.web_root = api::DefaultConsoleRoot();
+  api::ApiServer api_server(
+      api_options, config, call_controller,
+      [&stack](std::function<void()> task) { stack.Post(std::move(task)); }, reload_flows, clock);
   if (auto prepared = call_controller.PreparePrompts(); !prepared.ok()) {
     HLOG_ERROR("{}", prepared.message());
     return 1;
@@ -164,7 +184,14 @@ int RunServer(const Config& config) {
     return 1;
   }
   controller = &call_controller;
-  HLOG_INFO("HTTP API port {} reserved (the API arrives with the CTI issue)", config.http_port);
+  if (auto started = api_server.Start(); !started.ok()) {
+    HLOG_ERROR("{}", started.message());
+    controller = nullptr;
+    media.Stop();
+    records.Stop();
+    return 1;
+  }
+  HLOG_INFO("HTTP API on {} (console files: {})", api_server.address(), api_options.api.web_root);
   HLOG_INFO("hotline ready: {} SIP user(s), {} dial-plan entr(ies)", config.users.size(),
             config.dial_plan.size());
 
@@ -178,13 +205,11 @@ int RunServer(const Config& config) {
       if (sigwait(&signals, &received) != 0 || stopping.load()) return;
       if (received == SIGHUP) {
         HLOG_INFO("signal {}: reloading the IVR flows", received);
-        stack.Post([&] {
-          call_controller.SetFlows(flow_catalog.LiveFlows());
-          HLOG_INFO("IVR flows reloaded");
-        });
+        stack.Post(reload_flows);
         continue;
       }
       HLOG_INFO("signal {}: shutting down", received);
+      api_server.Stop();  // the API first: no new commands while calls are being ended
       stack.Post([&] {
         call_controller.Shutdown();
         // However the far ends behave, the loop ends within 5 s.
@@ -195,6 +220,7 @@ int RunServer(const Config& config) {
   });
 
   stack.Run();
+  api_server.Join();  // before the pending tasks run: nothing posts to control after this
   // Calls ended by the shutdown destroyed their media sessions; give the media threads a
   // moment to close those recordings and report them, so their rows are completed.
   for (int i = 0; i < 20 && media.session_count() > 0; ++i) {

@@ -20,13 +20,13 @@ namespace hotline::call {
 using SkillList = std::vector<std::pair<std::string, int>>;  // (skill, level)
 
 struct AgentSnapshot {
-  std::string id;    // the SIP user number, also the agent's login
-  std::string name;  // display name
-  std::string state;  // logged_out | ready | not_ready | reserved | ringing | on_call |
-                      // after_call_work
-  std::string reason;            // of not_ready ("manual", "no_answer", "break"...)
-  int64_t state_since_ms = 0;    // epoch ms of the last state change (0: never changed)
-  std::string call_id;           // the call (CDR id) the agent is ringing for / on, if any
+  std::string id;              // the SIP user number, also the agent's login
+  std::string name;            // display name
+  std::string state;           // logged_out | ready | not_ready | reserved | ringing | on_call |
+                               // after_call_work
+  std::string reason;          // of not_ready ("manual", "no_answer", "break"...)
+  int64_t state_since_ms = 0;  // epoch ms of the last state change (0: never changed)
+  std::string call_id;         // the call (CDR id) the agent is ringing for / on, if any
   SkillList skills;
   uint64_t calls_handled = 0;
   int64_t talk_ms = 0;

@@ -384,6 +384,32 @@ const std::vector<Migration>& HotlineMigrations() {
        "  saved_ms INTEGER NOT NULL,"
        "  PRIMARY KEY (name, version)"
        ");"},
+      {3,
+       // The HTTP API and console: console users (agents log in with their SIP credentials;
+       // supervisors and admins are their own users), login sessions (only a hash of each
+       // token is kept) and the agent's wrap-up code and notes on a call.
+       "CREATE TABLE users ("
+       "  id INTEGER PRIMARY KEY,"
+       "  username TEXT NOT NULL UNIQUE,"
+       "  password_hash TEXT NOT NULL,"  // argon2id (libsodium crypto_pwhash_str)
+       "  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),"
+       "  agent_id TEXT,"  // the ACD agent (SIP user) this user works as; NULL: none
+       "  display_name TEXT NOT NULL DEFAULT '',"
+       "  created_ms INTEGER NOT NULL,"
+       "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))"
+       ");"
+       "CREATE TABLE sessions ("
+       "  token_hash TEXT PRIMARY KEY,"  // hex SHA-256 of the bearer token
+       "  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,"
+       "  created_ms INTEGER NOT NULL,"
+       "  expires_ms INTEGER NOT NULL,"  // sliding: moved forward as the session is used
+       "  last_seen_ms INTEGER NOT NULL"
+       ");"
+       "CREATE INDEX sessions_username ON sessions(username);"
+       "CREATE INDEX sessions_expires ON sessions(expires_ms);"
+       "ALTER TABLE calls ADD COLUMN wrapup_code TEXT;"
+       "ALTER TABLE calls ADD COLUMN notes TEXT;"
+       "CREATE INDEX calls_agent ON calls(agent, start_ms) WHERE agent IS NOT NULL;"},
   };
   return kMigrations;
 }

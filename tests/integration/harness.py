@@ -389,6 +389,32 @@ def tail(text, n=60):
     return "\n".join(text.splitlines()[-n:])
 
 
+# ----------------------------------------------------------------------------- HTTP
+
+
+def http_request(port, method, path, body=None, headers=None, timeout=10, host=LOCAL_IP):
+    """One HTTP request on a new connection: (status, {lower-case header: value}, body
+    bytes); (None, {}, b"") if the connection fails. dict/list bodies are sent as JSON."""
+    import http.client
+    import json
+    headers = dict(headers or {})
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body)
+        headers.setdefault("Content-Type", "application/json")
+    if isinstance(body, str):
+        body = body.encode()
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+    except (OSError, http.client.HTTPException):
+        return None, {}, b""
+    finally:
+        conn.close()
+
+
 # ----------------------------------------------------------------------------- hotline
 
 
@@ -485,6 +511,24 @@ class Hotline:
         if not self.proc.alive() or not ok:
             self.test.fatal("%s not ready (alive=%s) after %ss\n--- log tail ---\n%s"
                             % (self.name, self.proc.alive(), timeout, tail(self.log())))
+
+    def wait_http(self, timeout=20):
+        """Waits until the HTTP API answers GET /healthz (it seeds console users first)."""
+        ok = wait_until(lambda: not self.proc.alive() or
+                        http_request(self.http_port, "GET", "/healthz", timeout=1)[0] == 200,
+                        timeout, interval=0.1)
+        if not self.proc.alive() or not ok:
+            self.test.fatal("%s: HTTP API not answering on port %d after %ss\n--- log tail ---\n%s"
+                            % (self.name, self.http_port, timeout, tail(self.log())))
+        return self
+
+    def http(self, method, path, body=None, token=None, headers=None, timeout=10):
+        """(status, headers dict with lower-case names, body bytes) of one API request; a
+        dict/list body is sent as JSON."""
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = "Bearer " + token
+        return http_request(self.http_port, method, path, body, hdrs, timeout)
 
     def log(self):
         return self.proc.output() if self.proc else ""

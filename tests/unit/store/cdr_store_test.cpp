@@ -283,7 +283,7 @@ TEST_F(CdrStoreTest, OpensInWalModeWithTheIndex) {
   EXPECT_EQ(mode->Text(0), "wal");
   auto index = store->db().Prepare(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' "
-      "AND sql LIKE '%start_ms%'");
+      "AND name = 'calls_start_ms' AND sql LIKE '%start_ms%'");
   ASSERT_TRUE(index.ok());
   ASSERT_TRUE(index->Step().ok());
   EXPECT_EQ(index->Int(0), 1);

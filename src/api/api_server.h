@@ -1,0 +1,79 @@
+// api/api_server.h: the HTTP + WebSocket server inside hotline. One API thread runs one
+// asio io_context for every connection (no thread per connection); it owns its own SQLite
+// connection (users, sessions, wrap-up notes, flows, reads of call records) and reaches the
+// control thread only by posting tasks (api/control_bridge.h). Start() binds the port on the
+// calling thread (so a taken port is reported at once), then the API thread creates missing
+// console users (argon2id hashing takes a moment) before it accepts connections.
+// Start/Stop/Join from the main thread; Stop from any thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/api.h"
+#include "api/control_bridge.h"
+#include "api/events_hub.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/result.h"
+#include "store/sqlite_db.h"
+
+namespace hotline::api {
+
+struct ApiServerOptions {
+  std::string listen = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string db_path;           // hotline.db
+  bool seed_demo_users = false;  // admin/demo-admin, supervisor/demo-supervisor
+  ApiOptions api;
+};
+
+// The console's files: env HOTLINE_WEB_ROOT, else the source tree's web/dist (build time).
+std::string DefaultConsoleRoot();
+
+class ApiServer {
+ public:
+  // `port` and `config` must outlive the server; `reload_flows` runs on the control thread
+  // (the API posts it there after publishing a flow).
+  ApiServer(ApiServerOptions options, const Config& config, call::ControlPort& port,
+            PostToControl post_to_control, std::function<void()> reload_flows, const Clock& clock);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Opens the database, binds, starts the API thread. Error if the port cannot be bound.
+  Status Start();
+  // Stops accepting and closes every connection; the thread ends soon after. Any thread.
+  void Stop();
+  // Waits for the API thread (after Stop).
+  void Join();
+  // "ADDR:PORT" actually bound (port 0 picks one).
+  std::string address() const;
+
+ private:
+  void Run();
+  void Accept();
+
+  ApiServerOptions options_;
+  const Config& config_;
+  call::ControlPort& port_;
+  PostToControl post_to_control_;
+  std::function<void()> reload_flows_;
+  const Clock& clock_;
+
+  boost::asio::io_context io_;  // first: destroyed last, with the handlers it still holds
+  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<ControlBridge> bridge_;
+  std::unique_ptr<EventsHub> hub_;
+  std::unique_ptr<Api> api_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace hotline::api

@@ -1,0 +1,245 @@
+#include "api/ws_session.h"
+
+#include <set>
+
+#include "api/json_views.h"
+#include "common/log.h"
+
+namespace hotline::api {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxMessage = 64 * 1024;
+constexpr size_t kMaxQueued = 1000;
+
+json UserJson(const store::User& user) {
+  return {{"username", user.username},
+          {"role", user.role},
+          {"agent", user.agent_id.empty() ? json(nullptr) : json(user.agent_id)},
+          {"display_name", user.display_name}};
+}
+
+const std::set<std::string>& NotSupported() {
+  static const std::set<std::string> kCommands = {"answer",  "hold",       "resume", "transfer",
+                                                  "consult", "conference", "dtmf",   "dial"};
+  return kCommands;
+}
+
+}  // namespace
+
+WsSession::WsSession(beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user)
+    : ws_(std::move(stream)), api_(api), hub_(hub), user_(std::move(user)) {
+  interest_.agent_id = user_.agent_id;
+}
+
+void WsSession::Start(beast::http::request<beast::http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.read_message_max(kMaxMessage);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "hotline"); }));
+  auto self = shared_from_this();
+  ws_.async_accept(request, [self](beast::error_code ec) {
+    if (ec) {
+      HLOG_DEBUG("API: WebSocket accept failed: {}", ec.message());
+      return;
+    }
+    self->SayHello();
+  });
+}
+
+void WsSession::SayHello() {
+  auto self = shared_from_this();
+  std::string agent_id = user_.agent_id;
+  api_.control().Ask(
+      [agent_id](call::ControlPort& port) {
+        std::optional<call::AgentSnapshot> found;
+        if (agent_id.empty()) return found;
+        for (auto& agent : port.Agents()) {
+          if (agent.id == agent_id) found = std::move(agent);
+        }
+        return found;
+      },
+      [self](std::optional<call::AgentSnapshot> agent) {
+        if (self->closed_) return;
+        self->Send(json{{"type", "hello"},
+                        {"user", UserJson(self->user_)},
+                        {"agent", agent ? ToJson(*agent) : json(nullptr)}}
+                       .dump());
+        // Events from now on; the hello carried the state up to here.
+        self->hub_.Add(self);
+        self->Read();
+      });
+}
+
+void WsSession::Read() {
+  auto self = shared_from_this();
+  ws_.async_read(buffer_, [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+}
+
+void WsSession::OnRead(beast::error_code ec) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big) {
+      HLOG_INFO("API: WebSocket of {} sent a message over 64 KiB; closing", user_.username);
+    }
+    closed_ = true;
+    hub_.Remove(this);
+    return;
+  }
+  std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  Handle(text);
+  if (!closed_) Read();
+}
+
+void WsSession::Send(std::string text) {
+  if (closed_) return;
+  if (outbox_.size() >= kMaxQueued) {
+    HLOG_WARN("API: WebSocket client {} is not reading; dropping it", user_.username);
+    Close();
+    return;
+  }
+  outbox_.push_back(std::move(text));
+  if (!writing_) Write();
+}
+
+void WsSession::Write() {
+  if (outbox_.empty() || closed_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  ws_.text(true);
+  auto self = shared_from_this();
+  ws_.async_write(boost::asio::buffer(outbox_.front()), [self](beast::error_code ec, size_t) {
+    self->outbox_.pop_front();
+    if (ec) {
+      self->closed_ = true;
+      self->writing_ = false;
+      self->hub_.Remove(self.get());
+      return;
+    }
+    self->Write();
+  });
+}
+
+void WsSession::Close() {
+  if (closed_) return;
+  closed_ = true;
+  hub_.Remove(this);
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
+                                                 ignored);
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+}
+
+void WsSession::ReplyOk(const json& id, json extra) {
+  json reply = {{"type", "reply"}, {"id", id}, {"ok", true}};
+  for (auto& [key, value] : extra.items()) reply[key] = value;
+  Send(reply.dump());
+}
+
+void WsSession::ReplyError(const json& id, const ApiError& error) {
+  Send(json{{"type", "reply"},
+            {"id", id},
+            {"ok", false},
+            {"error", {{"code", error.code}, {"message", error.message}}}}
+           .dump());
+}
+
+void WsSession::Handle(const std::string& text) {
+  json message = json::parse(text, nullptr, false);
+  if (message.is_discarded() || !message.is_object()) {
+    Send(json{{"type", "error"},
+              {"error", {{"code", "malformed_json"}, {"message", "messages must be JSON objects"}}}}
+             .dump());
+    return;
+  }
+  json id = message.contains("id") ? message["id"] : json(nullptr);
+  auto command_it = message.find("command");
+  if (command_it == message.end() || !command_it->is_string()) {
+    return ReplyError(id, BadRequest("invalid_command", "\"command\" must be a string"));
+  }
+  std::string command = *command_it;
+  auto text_field = [&message](const char* name) {
+    auto it = message.find(name);
+    return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto self = shared_from_this();
+
+  if (command == "ping") return ReplyOk(id, {{"pong", true}});
+  if (NotSupported().count(command) > 0) {
+    return ReplyError(id, {501, "not_supported",
+                           "\"" + command +
+                               "\" is not available yet (call control from the "
+                               "desktop is not built)"});
+  }
+  static const std::map<std::string, call::AgentCommand::Kind> kAgentCommands = {
+      {"login", call::AgentCommand::Kind::kLogin},
+      {"logout", call::AgentCommand::Kind::kLogout},
+      {"ready", call::AgentCommand::Kind::kReady},
+      {"not_ready", call::AgentCommand::Kind::kNotReady},
+      {"hangup", call::AgentCommand::Kind::kHangup},
+  };
+  auto agent_command = kAgentCommands.find(command);
+  if (agent_command != kAgentCommands.end()) {
+    api_.CommandAgent(user_, user_.agent_id, agent_command->second, text_field("reason"),
+                      [self, id](std::optional<ApiError> error) {
+                        if (error) return self->ReplyError(id, *error);
+                        self->ReplyOk(id);
+                      });
+    return;
+  }
+  if (command == "subscribe") {
+    if (RoleRank(user_.role) < RoleRank("supervisor")) {
+      return ReplyError(id, Forbidden("only supervisors and admins may subscribe"));
+    }
+    auto topics = message.find("topics");
+    if (topics == message.end() || !topics->is_array()) {
+      return ReplyError(id, BadRequest("invalid_field", "\"topics\" must be an array"));
+    }
+    EventInterest wanted;
+    wanted.agent_id = user_.agent_id;
+    for (const auto& topic : *topics) {
+      if (topic == "agents") {
+        wanted.agents = true;
+      } else if (topic == "queues") {
+        wanted.queues = true;
+      } else {
+        return ReplyError(id,
+                          Unprocessable("invalid_topic", "topics are \"agents\" and \"queues\""));
+      }
+    }
+    interest_ = wanted;
+    hub_.InterestChanged();
+    return ReplyOk(id, {{"topics", *topics}});
+  }
+  if (command == "wrapup") {
+    std::string call_id = text_field("call_id");
+    if (call_id.empty())
+      return ReplyError(id, BadRequest("invalid_field", "\"call_id\" is required"));
+    api_.Wrapup(user_, call_id, text_field("code"), text_field("notes"), [self, id](Reply reply) {
+      if (reply.status < 300) {
+        json body = json::parse(reply.body, nullptr, false);
+        return self->ReplyOk(id, {{"agent_state", body.is_object() && body.contains("agent_state")
+                                                      ? body["agent_state"]
+                                                      : json(nullptr)}});
+      }
+      json body = json::parse(reply.body, nullptr, false);
+      ApiError error{reply.status, "error", "wrap-up failed"};
+      if (body.is_object() && body.contains("error")) {
+        error.code = body["error"].value("code", "error");
+        error.message = body["error"].value("message", "wrap-up failed");
+      }
+      self->ReplyError(id, error);
+    });
+    return;
+  }
+  ReplyError(id, BadRequest("unknown_command", "unknown command \"" + command + "\""));
+}
+
+}  // namespace hotline::api

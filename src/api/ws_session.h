@@ -1,0 +1,58 @@
+// api/ws_session.h: one WebSocket client of GET /api/v1/events: sends "hello" with the user
+// and its agent, then CTI events the client is entitled to (via the hub); takes commands
+// ({"id":N,"command":...}) and answers each with {"type":"reply","id":N,"ok":...}. Agent
+// commands go to the control thread through the Api; unimplemented call-control commands
+// answer not_supported. Messages up to 64 KiB; malformed JSON gets an error message and the
+// connection stays open; a client that stops reading (1,000 messages queued) is dropped.
+// Lives on the API thread.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/api.h"
+#include "api/cti_filter.h"
+#include "api/events_hub.h"
+
+namespace hotline::api {
+
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(boost::beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user);
+
+  // Accepts the upgrade request, then says hello and starts reading.
+  void Start(boost::beast::http::request<boost::beast::http::string_body> request);
+  // Queues a text message.
+  void Send(std::string text);
+  void Close();
+
+  const EventInterest& interest() const { return interest_; }
+  const store::User& user() const { return user_; }
+
+ private:
+  void SayHello();
+  void Read();
+  void OnRead(boost::beast::error_code ec);
+  void Write();
+  void Handle(const std::string& text);
+  void ReplyOk(const nlohmann::json& id, nlohmann::json extra = nlohmann::json::object());
+  void ReplyError(const nlohmann::json& id, const ApiError& error);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool closed_ = false;
+  Api& api_;
+  EventsHub& hub_;
+  store::User user_;
+  EventInterest interest_;
+};
+
+}  // namespace hotline::api

@@ -1,0 +1,145 @@
+"""The web console end to end: a real browser (Debian's Chromium driven by playwright-core,
+tests/e2e/desktop.e2e.mjs) against a real hotline serving the built console (web/dist), with
+real phones (sipp).
+
+hotline runs the demo hotline flow (calendar open round the clock) and the queues of
+callcenter.py; agent 1003 has a sipp phone that answers. The browser signs in as 1003 and goes
+ready with the state selector; a supervisor's wallboard runs in a second browser context.
+For each call the browser writes SYNC/ready-N; this script then places the call from the
+trusted trunk 127.0.0.2 to 100, keying 1 (中文) and 2 (support) over RFC 4733:
+
+  1. 13700137000 — one customer (王秀英): the screen pop shows her record and last contacts;
+  2. 13800138000 — shared by two customers: the pick list, the agent picks 张丽 and the choice
+     survives a page reload.
+
+The agent hangs up with the desktop's button (WebSocket "hangup"), saves a wrap-up code and
+notes, finds them in the call history; the wallboard's "answered today" goes up by two.
+Screenshots land in BUILD/e2e-screenshots/. This script checks the call records too.
+
+Skipped (exit 77) when node, Chromium or the console's npm packages are not available.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import harness as H
+from callcenter import start
+
+SKIP = 77
+CHROMIUM = "/usr/bin/chromium"
+CALLS = [("13700137000", "王秀英"), ("13800138000", "pick:张丽")]
+
+
+def skip(reason):
+    print("SKIP %s" % reason)
+    sys.stdout.flush()
+    os._exit(SKIP)  # atexit cleanup has nothing to stop yet
+
+
+def prerequisites(t):
+    web = os.path.join(t.source_dir, "web")
+    if not shutil.which("node") or not shutil.which("npm"):
+        skip("node/npm are not installed (scripts/install-deps.sh installs them)")
+    if not os.access(CHROMIUM, os.X_OK):
+        skip("%s is not installed (apt-get install chromium)" % CHROMIUM)
+    if not os.path.isdir(os.path.join(web, "node_modules", "playwright-core")) or \
+            not os.path.exists(os.path.join(web, "dist", "index.html")):
+        print("[e2e] building the console (web/build.sh)")
+        r = subprocess.run([os.path.join(web, "build.sh")], capture_output=True, text=True)
+        print(r.stdout + r.stderr)
+        if r.returncode != 0:
+            t.fatal("web/build.sh failed")
+    if not os.path.isdir(os.path.join(web, "node_modules", "playwright-core")):
+        skip("playwright-core is not installed in web/node_modules (npm ci in web/ failed?)")
+    if not os.path.exists(os.path.join(web, "dist", "index.html")):
+        t.fatal("the console was not built (web/dist/index.html missing)")
+    return web
+
+
+def http_get(url, timeout=2):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def place_call(t, hl, number):
+    keys = H.media_rfc4733("1", lead_ms=2500) + H.media_rfc4733("2", lead_ms=2500)
+    # After the agent hangs up the caller hears the survey, presses nothing, and the flow
+    # says goodbye and hangs up (about 20 s).
+    return H.Sipp(t, "uac_call.xml", "100", hl.sip_port, local_ip=H.TRUNK_IP,
+                  subs={"FROM": number, "MEDIA": keys, "ENDING": "WAIT_BYE", "TIMEOUT_MS": 150000},
+                  timeout_s=180).start()
+
+
+def run(t):
+    web = prerequisites(t)
+    hl = start(t)
+    base = "http://%s:%d" % (H.LOCAL_IP, hl.http_port)
+    status = H.wait_until(lambda: http_get(base + "/api/v1/me")[0], 15)
+    t.check(status == 401, "hotline's API answers on %s (GET /api/v1/me without a session: 401)" % base,
+            "status %s\n%s" % (status, H.tail(hl.log(), 20)))
+    status, page = http_get(base + "/")
+    t.check(status == 200 and 'id="app"' in page and "/assets/" in page,
+            "hotline serves the built console (web/dist/index.html) at /", "status %s: %s" % (status, page[:300]))
+    if t.failures:
+        return
+
+    agent = H.sipp_callee(t, hl, "1003", "uas_answer.xml", calls=len(CALLS),
+                          subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE", "TIMEOUT_MS": 150000,
+                                "RING_MS": 2500},
+                          timeout_s=400)
+    sync = t.path("sync")
+    os.makedirs(sync, exist_ok=True)
+    shots = os.path.join(t.build_dir, "e2e-screenshots")
+    shutil.rmtree(shots, ignore_errors=True)
+    argv = ["node", os.path.join(t.source_dir, "tests", "e2e", "desktop.e2e.mjs"),
+            "--base", base, "--sync", sync, "--screenshots", shots, "--chromium", CHROMIUM,
+            "--agent", "1003", "--password", H.USERS["1003"],
+            "--calls", ",".join("%s=%s" % c for c in CALLS)]
+    browser = H.Proc(t, "e2e-browser", argv, t.path("e2e-browser.log"), cwd=web)
+    callers = {}
+    H.wait_until(lambda: _place_ready(t, hl, sync, callers) or not browser.alive(), 420, interval=0.2)
+    rc = browser.wait(10)
+    out = browser.output()
+    print("---- tests/e2e/desktop.e2e.mjs ----\n%s----" % out)
+    t.check(rc == 0, "the browser saw the desktop and the wallboard do their job (desktop.e2e.mjs exit %s)" % rc,
+            "\n".join(line for line in out.splitlines() if line.startswith("FAIL")) or H.tail(out, 20))
+    t.check(len(callers) == len(CALLS), "every call was placed (%d of %d)" % (len(callers), len(CALLS)))
+
+    for n, (number, expect) in sorted(callers.items()):
+        r = expect.wait(200)
+        t.check(r.rc == 0, "caller %d (%s) was served and got the goodbye" % (n, number), r.detail())
+    agent.wait(20)
+
+    rows = [r for r in hl.calls() if str(r["to_number"]) == "100"]
+    for n, (number, _) in sorted(callers.items()):
+        row = next((r for r in reversed(rows) if str(r["from_number"]) == number), None)
+        t.check(row is not None and str(row.get("agent")) == "1003",
+                "CDR: call %d from %s was taken by agent 1003" % (n, number), row)
+        if row is not None and "notes" in row:
+            t.check(row.get("wrapup_code") and "e2e" in (row.get("notes") or ""),
+                    "CDR: call %d carries the wrap-up code and notes saved in the browser" % n,
+                    {k: row.get(k) for k in ("id", "wrapup_code", "notes", "wrapup_ms")})
+    shots_found = sorted(os.path.join(shots, f) for f in os.listdir(shots)) if os.path.isdir(shots) else []
+    t.check(any("screen-pop" in s for s in shots_found) and any(s.endswith("wallboard.png") for s in shots_found),
+            "screenshots of the screen pop and the wallboard were written", shots_found)
+    for s in shots_found:
+        print("screenshot: %s" % s)
+
+
+def _place_ready(t, hl, sync, callers):
+    """Places call N when the browser wrote SYNC/ready-N; true once every call is placed."""
+    for n, (number, _) in enumerate(CALLS, 1):
+        if n not in callers and os.path.exists(os.path.join(sync, "ready-%d" % n)):
+            print("[e2e] the agent is ready: placing call %d from %s" % (n, number))
+            sys.stdout.flush()
+            callers[n] = (number, place_call(t, hl, number))
+    return False  # keep waiting for the browser to finish
+
+
+H.main(run)
