@@ -337,6 +337,22 @@ def safe_cpu(pid):
         return float("nan")
 
 
+def thread_cpu(pid):
+    """{thread name: CPU seconds} of a process's threads (same-named threads summed)."""
+    out = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in glob.glob("/proc/%d/task/*/stat" % pid):
+        try:
+            with open(task) as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def open_calls(db):
     """(open calls to the IVR number, of them connected to an agent)."""
     r = D.db_value(db, "SELECT COUNT(*), COALESCE(SUM(agent_answer_ms IS NOT NULL),0) FROM calls "
@@ -566,6 +582,7 @@ def main():
             # are up; sample CPU (hotline, sipp, machine) and open calls there.
             win_start, win_end = a.call_seconds + 3, place_s
             samples = []  # (t, hl_cpu, sipp_cpu, busy, total_jiffies, open, connected)
+            threads = []  # thread_cpu(hotline) at the first and the last plateau sample
             while uac.poll() is None and time.monotonic() - t0 < budget + 30:
                 time.sleep(1.0)
                 t = time.monotonic() - t0
@@ -573,6 +590,9 @@ def main():
                     busy, tot = machine_busy()
                     o, c = open_calls(db)
                     samples.append((t, safe_cpu(hl.pid), safe_cpu(uac.pid) + safe_cpu(uas.pid), busy, tot, o, c))
+                    threads[1:] = [thread_cpu(hl.pid)]
+                    if len(threads) == 1:
+                        threads.append(threads[0])
             if uac.poll() is None:
                 D.stop(uac)
             wall = time.monotonic() - t0
@@ -606,6 +626,10 @@ def main():
                            plat_per100=cores / (conc / 100.0) if conc else float("nan"),
                            plat_sipp=(sb - sa) / (tb - ta), plat_busy=(bb - ba) / max(1, jb - ja) * ncpu)
                 res["plat_other"] = max(0.0, res["plat_busy"] - res["plat_cores"] - res["plat_sipp"])
+                res["plat_threads"] = ", ".join(
+                    "%s %.3f" % (name, (threads[1].get(name, 0) - threads[0].get(name, 0)) / (tb - ta))
+                    for name in sorted(threads[1], key=lambda n: threads[0].get(n, 0) - threads[1][n])
+                    if threads[1][name] - threads[0].get(name, 0) > 0)
             else:
                 res.update(plat_s=0, plat_conc=float("nan"), plat_conn=float("nan"), plat_cores=float("nan"),
                            plat_per100=float("nan"), plat_sipp=float("nan"), plat_busy=float("nan"),
@@ -626,6 +650,8 @@ def main():
                   "%(plat_cores).3f cores = %(plat_per100).3f cores per 100 concurrent calls; sipp %(plat_sipp).2f "
                   "cores; machine busy %(plat_busy).2f of %(ncpu)d cores (other processes ~%(plat_other).2f)"
                   % dict(res, ncpu=os.cpu_count() or 1))
+            if res.get("plat_threads"):
+                print("   hotline threads on the plateau (cores): %s" % res["plat_threads"])
             print("   hotline log: %d warnings, %d errors; media ticks skipped (20 ms of audio each, for every "
                   "call; lower bound) %d%s" % (warn, err, res["skipped"], "".join("\n     " + l for l in sample_lines)))
             mp += 2 * level + 100

@@ -80,6 +80,8 @@ class Api {
   using Done = std::function<void(std::optional<ApiError>)>;
   void CommandAgent(const store::User& user, const std::string& agent_id,
                     call::AgentCommand::Kind kind, const std::string& reason, Done done);
+  // (`reason` is the command's text: the not-ready reason, DTMF digits, a transfer target or
+  // the number to dial.)
   void Wrapup(const store::User& user, const std::string& call_id, const std::string& code,
               const std::string& notes, std::function<void(Reply)> done);
 

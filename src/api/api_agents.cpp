@@ -95,6 +95,7 @@ void Api::CommandAgent(const store::User& user, const std::string& agent_id,
   command.kind = kind;
   command.agent = agent_id;
   command.reason = reason;
+  command.argument = reason;  // the same text: digits, transfer target or number for calls
   control_.Ask(
       [command](call::ControlPort& port) {
         CommandOutcome outcome;

@@ -24,8 +24,7 @@ json UserJson(const store::User& user) {
 }
 
 const std::set<std::string>& NotSupported() {
-  static const std::set<std::string> kCommands = {"answer",  "hold",       "resume", "transfer",
-                                                  "consult", "conference", "dtmf",   "dial"};
+  static const std::set<std::string> kCommands = {"answer", "consult", "conference"};
   return kCommands;
 }
 
@@ -184,10 +183,23 @@ void WsSession::Handle(const std::string& text) {
       {"ready", call::AgentCommand::Kind::kReady},
       {"not_ready", call::AgentCommand::Kind::kNotReady},
       {"hangup", call::AgentCommand::Kind::kHangup},
+      {"dtmf", call::AgentCommand::Kind::kDtmf},
+      {"hold", call::AgentCommand::Kind::kHold},
+      {"resume", call::AgentCommand::Kind::kResume},
+      {"transfer", call::AgentCommand::Kind::kTransfer},
+      {"dial", call::AgentCommand::Kind::kDial},
   };
+  // The text each command takes: a not-ready reason, DTMF digits, a transfer target, a number.
+  static const std::map<std::string, std::string> kArgumentField = {
+      {"not_ready", "reason"}, {"dtmf", "digits"}, {"transfer", "target"}, {"dial", "number"}};
   auto agent_command = kAgentCommands.find(command);
   if (agent_command != kAgentCommands.end()) {
-    api_.CommandAgent(user_, user_.agent_id, agent_command->second, text_field("reason"),
+    auto field = kArgumentField.find(command);
+    std::string argument = field == kArgumentField.end() ? "" : text_field(field->second.c_str());
+    if (field != kArgumentField.end() && field->first != "not_ready" && argument.empty()) {
+      return ReplyError(id, BadRequest("invalid_field", "\"" + field->second + "\" is required"));
+    }
+    api_.CommandAgent(user_, user_.agent_id, agent_command->second, argument,
                       [self, id](std::optional<ApiError> error) {
                         if (error) return self->ReplyError(id, *error);
                         self->ReplyOk(id);

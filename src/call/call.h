@@ -81,6 +81,13 @@ struct Call {
   TimePoint hold_started{};  // while one side holds the other (a re-INVITE sendonly/inactive)
   bool on_hold = false;
   std::string recording_path;
+  int recording_segments = 0;    // recording files started for this call
+  bool record_answered = false;  // the call record has its answer time
+  bool held_by_agent = false;    // the agent put the other party on music on hold
+  // Click to dial: the agent's phones ring first (these legs); the answering one becomes the
+  // caller leg, then the number is called.
+  std::vector<sip::LegId> dial_agent_legs;
+  bool click_to_dial = false;
 
   // IVR flow application; kept until the call is released (its requests may end the call).
   std::unique_ptr<IvrDriver> ivr;

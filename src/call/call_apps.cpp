@@ -68,6 +68,7 @@ void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
   call.state = CallState::kAnswered;
   call.answered_at = clock_.Now();
   records_.MarkAnswered(call.id, clock_.WallNow(), entry.number);
+  call.record_answered = true;
   if (entry.action == "ivr") {
     StartIvr(call, entry);
     return;
@@ -259,6 +260,7 @@ bool CallController::OfferUserVoicemail(Call& call, std::string user, const std:
   call.state = CallState::kAnswered;
   call.answered_at = clock_.Now();
   records_.MarkAnswered(call.id, clock_.WallNow(), "voicemail:" + user);
+  call.record_answered = true;
   call.app = CallApp::kVoicemail;
   call.voicemail_mailbox = user;
   if (!user_voicemail_prompt_) {
@@ -314,6 +316,7 @@ void CallController::RunFeatureCode(Call& call, const std::string& code) {
   call.state = CallState::kAnswered;
   call.answered_at = clock_.Now();
   records_.MarkAnswered(call.id, clock_.WallNow(), code);
+  call.record_answered = true;
   FeatureCodeOutcome outcome = feature_codes_.Apply(call.caller_user, code, clock_.Now());
   HLOG_INFO("call {}: agent {} dialled {}: {}", call.id, call.caller_user, code, outcome.say_en);
   auto both = SpeakBoth(outcome.say_zh, outcome.say_en);

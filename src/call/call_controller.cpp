@@ -74,13 +74,15 @@ std::string CallController::NewCallId() {
   return text;
 }
 
-std::string CallController::RecordingPath(const Call& call) const {
+std::string CallController::NextRecordingPath(Call& call) const {
   auto now = std::chrono::system_clock::to_time_t(clock_.WallNow());
   std::tm utc{};
   gmtime_r(&now, &utc);
   char day[16];
   strftime(day, sizeof day, "%Y/%m/%d", &utc);
-  return config_.data_dir + "/recordings/" + day + "/" + call.id + ".wav";
+  int segment = ++call.recording_segments;
+  std::string name = segment == 1 ? call.id : call.id + "-" + std::to_string(segment);
+  return config_.data_dir + "/recordings/" + day + "/" + name + ".wav";
 }
 
 Call* CallController::FindByLeg(sip::LegId leg) {
@@ -284,6 +286,7 @@ void CallController::OnInviteResponse(sip::LegId leg, int status, const std::str
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
   if (call->app == CallApp::kQueue && QueueInviteResponse(*call, leg, status, sdp)) return;
+  if (call->click_to_dial && OnDialAgentResponse(*call, leg, status, sdp)) return;
   if (status < 200) {
     if ((status == 180 || status == 183) && !call->ringing_sent &&
         call->state == CallState::kRinging) {
@@ -334,7 +337,7 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
   }
   media_.StopPlay(call.caller_media);
   if (config_.record_calls) {
-    call.recording_path = RecordingPath(call);
+    call.recording_path = NextRecordingPath(call);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(call.recording_path).parent_path(),
                                         ec);
@@ -342,7 +345,8 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
   }
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
   const std::string& answered_by = call.callee_user.empty() ? call.callee_number : call.callee_user;
-  records_.MarkAnswered(call.id, clock_.WallNow(), answered_by);
+  if (!call.record_answered) records_.MarkAnswered(call.id, clock_.WallNow(), answered_by);
+  call.record_answered = true;
   HLOG_INFO("call {}: answered by {}", call.id, answered_by);
 }
 
@@ -548,6 +552,7 @@ void CallController::EndCall(Call& call, const std::string& disposition, const s
     int to_caller = sip_status >= 300 ? sip_status : 480;
     stack_.Hangup(call.caller_leg, to_caller);
     for (sip::LegId leg : call.branches) stack_.Hangup(leg);
+    for (sip::LegId leg : call.dial_agent_legs) stack_.Hangup(leg);
     if (call.callee_leg != 0) stack_.Hangup(call.callee_leg);
   }
   ReleaseIfIdle(call);
@@ -605,6 +610,16 @@ void CallController::OnLegTerminated(sip::LegId leg) {
   bool was_branch = std::find(branches.begin(), branches.end(), leg) != branches.end();
   if (call->state != CallState::kEnding) {
     if (call->app == CallApp::kQueue && QueueLegTerminated(*call, leg)) {
+      ReleaseIfIdle(*call);
+      return;
+    }
+    auto& agent_legs = call->dial_agent_legs;
+    if (std::find(agent_legs.begin(), agent_legs.end(), leg) != agent_legs.end()) {
+      agent_legs.erase(std::remove(agent_legs.begin(), agent_legs.end(), leg), agent_legs.end());
+      if (agent_legs.empty() && call->click_to_dial) {
+        EndCall(*call, "failed", "agent_leg_lost", "caller", 0);
+        return;
+      }
       ReleaseIfIdle(*call);
       return;
     }

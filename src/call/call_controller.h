@@ -65,6 +65,13 @@ class CallController final : public sip::StackHandler, public ControlPort {
 
  private:
   Status HangUpAgent(const std::string& agent);
+  // Desktop call control (agent_call_control.cpp).
+  Call* AgentCall(const std::string& agent, bool* agent_is_callee);
+  Status SendAgentDigits(const std::string& agent, const std::string& digits);
+  Status HoldAgentCall(const std::string& agent, bool hold);
+  Status TransferAgentCall(const std::string& agent, const std::string& target);
+  Status DialForAgent(const std::string& agent, const std::string& number);
+  bool OnDialAgentResponse(Call& call, sip::LegId leg, int status, const std::string& sdp);
   void Publish(CtiEvent event);
   CtiEvent CallEvent(const std::string& type, const Call& call, const std::string& agent);
   void PublishQueueChanged(const std::string& queue);
@@ -142,7 +149,8 @@ class CallController final : public sip::StackHandler, public ControlPort {
   Call* FindByLeg(sip::LegId leg);
   Call* FindByMedia(media::SessionId session);
   std::string NewCallId();
-  std::string RecordingPath(const Call& call) const;
+  // A new recording file for the call: <id>.wav, then <id>-2.wav... (after hold, transfer).
+  std::string NextRecordingPath(Call& call) const;
   media::AudioPtr PromptFor(const DialPlanEntry& entry);
   media::AudioPtr SpeakBoth(const std::string& zh_text, const std::string& en_text);
 

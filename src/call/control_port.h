@@ -76,11 +76,28 @@ struct CtiEvent {
   std::map<std::string, std::string> data;
 };
 
+// Commands an agent gives from the desktop. The call ones act on the agent's current call
+// (the one it answered or placed): kDtmf sends `argument` digits to the other party, kHold /
+// kResume put it on music on hold and back, kTransfer hands it to `argument` (a queue name, an
+// extension or an outside number) and drops the agent, kDial rings the agent's phone and then
+// calls the number `argument` (click to dial).
 struct AgentCommand {
-  enum class Kind { kLogin, kLogout, kReady, kNotReady, kHangup };
+  enum class Kind {
+    kLogin,
+    kLogout,
+    kReady,
+    kNotReady,
+    kHangup,
+    kDtmf,
+    kHold,
+    kResume,
+    kTransfer,
+    kDial
+  };
   Kind kind = Kind::kReady;
   std::string agent;
-  std::string reason;  // kNotReady
+  std::string reason;    // kNotReady
+  std::string argument;  // kDtmf digits, kTransfer target, kDial number
 };
 
 class ControlPort {

@@ -126,6 +126,16 @@ Status CallController::Command(const AgentCommand& command) {
       break;
     case AgentCommand::Kind::kHangup:
       return HangUpAgent(command.agent);
+    case AgentCommand::Kind::kDtmf:
+      return SendAgentDigits(command.agent, command.argument);
+    case AgentCommand::Kind::kHold:
+      return HoldAgentCall(command.agent, /*hold=*/true);
+    case AgentCommand::Kind::kResume:
+      return HoldAgentCall(command.agent, /*hold=*/false);
+    case AgentCommand::Kind::kTransfer:
+      return TransferAgentCall(command.agent, command.argument);
+    case AgentCommand::Kind::kDial:
+      return DialForAgent(command.agent, command.argument);
   }
   if (!result.ok()) return Error{result.error().message};
   PerformAcd(std::move(result).value());

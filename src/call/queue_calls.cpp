@@ -459,7 +459,7 @@ void CallController::ConnectAgent(Call& call) {
   call.queue.phase = QueuePhase::kConnected;
   call.answered_at = clock_.Now();
   if (config_.record_calls) {
-    call.recording_path = RecordingPath(call);
+    call.recording_path = NextRecordingPath(call);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(call.recording_path).parent_path(),
                                         ec);
@@ -704,6 +704,7 @@ void CallController::OnCustomerAnswered(Call& call, sip::LegId leg, const std::s
   media_.StopPlay(call.callee_media);
   pending_callbacks_.erase(call.queue.acd_id);
   records_.MarkAnswered(call.id, clock_.WallNow(), call.queue.agent);
+  call.record_answered = true;
   if (answered.ok()) PerformAcd(std::move(answered).value());
   ConnectAgent(call);
 }

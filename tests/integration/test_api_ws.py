@@ -69,10 +69,19 @@ def run(t):
     t.check(rows and rows[-1] == {"to_state": "not_ready", "reason": "lunch"}, "agent_events has it", rows)
 
     print("-- unsupported, malformed, ping")
-    ws.send_json({"id": 3, "command": "transfer", "to": "1004"})
+    ws.send_json({"id": 3, "command": "conference"})
     reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply")
     t.check(reply and reply["id"] == 3 and not reply["ok"] and reply["error"]["code"] == "not_supported",
-            "transfer replies not_supported", reply)
+            "conference replies not_supported", reply)
+    ws.send_json({"id": 30, "command": "transfer", "target": "1004"})
+    reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply" and m.get("id") == 30)
+    t.check(reply and not reply["ok"] and reply["error"]["code"] == "command_refused" and
+            "not on a call" in reply["error"]["message"],
+            "transfer without a call is refused with the reason", reply)
+    ws.send_json({"id": 31, "command": "dtmf"})
+    reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply" and m.get("id") == 31)
+    t.check(reply and not reply["ok"] and reply["error"]["code"] == "invalid_field",
+            "dtmf without digits is a bad request", reply)
     ws.send_text("{this is not json")
     err = ws.recv_json(5, want=lambda m: m.get("type") == "error")
     t.check(err and err["type"] == "error" and err["error"]["code"] == "malformed_json",

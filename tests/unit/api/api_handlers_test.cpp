@@ -51,6 +51,11 @@ class FakeControlPort final : public call::ControlPort {
           agent.state = "not_ready";
           break;
         case call::AgentCommand::Kind::kHangup:
+        case call::AgentCommand::Kind::kDtmf:
+        case call::AgentCommand::Kind::kHold:
+        case call::AgentCommand::Kind::kResume:
+        case call::AgentCommand::Kind::kTransfer:
+        case call::AgentCommand::Kind::kDial:
           return Error{"no call"};
       }
     }
