@@ -53,7 +53,7 @@ QUEUE = "support"
 # ----------------------------------------------------------------------------- configuration
 
 
-def config_text(agents, flow, log_level, record, wrap_up_s, ring_timeout_s, announce_s):
+def config_text(agents, flow, log_level, record, wrap_up_s, ring_timeout_s, announce_s, media_threads=0):
     queues = ["queues:",
               "  - name: %s" % QUEUE,
               "    skills: {support: 1}",
@@ -65,10 +65,13 @@ def config_text(agents, flow, log_level, record, wrap_up_s, ring_timeout_s, anno
               "    leave_when_empty: false",
               "agents:"]
     queues += ['  - {user: "%s", skills: {support: 1}}' % a for a in agents]
+    extra = {"log_level": log_level, "record_calls": "true" if record else "false"}
+    if media_threads:
+        extra["media_threads"] = media_threads
     return H.config_yaml(users=agents, trunks=[("bench-trunk", H.TRUNK_IP)],
                          entry_numbers=(IVR_NUMBER,),
                          dial_plan=[{"number": IVR_NUMBER, "action": "ivr", "target": flow}],
-                         extra={"log_level": log_level, "record_calls": "true" if record else "false"},
+                         extra=extra,
                          raw="\n".join(queues) + "\n")
 
 
@@ -353,6 +356,36 @@ def thread_cpu(pid):
     return out
 
 
+def all_process_cpu():
+    """{pid: (name, CPU seconds)} of every process on the machine."""
+    out = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                text = f.read()
+            fields = text.rsplit(")", 1)[1].split()
+            out[int(stat.split("/")[2])] = (text[text.index("(") + 1:text.rindex(")")],
+                                            (int(fields[11]) + int(fields[12])) / tick)
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def top_others(before, after, ours, seconds, n=3):
+    """'name cores, ...' of the busiest other processes between two all_process_cpu() maps
+    (processes that started and ended in between are not seen)."""
+    by_name = {}
+    for pid, (name, cpu) in after.items():
+        if pid in ours:
+            continue
+        delta = cpu - before[pid][1] if pid in before else cpu  # else: started in between
+        if delta > 0:
+            by_name[name] = by_name.get(name, 0.0) + delta / seconds
+    top = sorted(by_name.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join("%s %.2f" % kv for kv in top if kv[1] >= 0.01) or "none seen"
+
+
 def open_calls(db):
     """(open calls to the IVR number, of them connected to an agent)."""
     r = D.db_value(db, "SELECT COUNT(*), COALESCE(SUM(agent_answer_ms IS NOT NULL),0) FROM calls "
@@ -452,6 +485,8 @@ def main():
     ap.add_argument("--announce-every", type=int, default=30, help="queue announce_every_s (0 = never)")
     ap.add_argument("--stop-above", type=float, default=5.0, help="stop stepping up when failed %% exceeds this")
     ap.add_argument("--max-minutes", type=float, default=40, help="hard bound on the whole run")
+    ap.add_argument("--media-threads", type=int, default=0,
+                    help="hotline media_threads (default: not set, hotline's default of 1)")
     ap.add_argument("--wait-idle", type=float, default=180,
                     help="before each level wait up to this many seconds for other processes to go quiet")
     ap.add_argument("--log-level", default="warn", help="hotline log level (info logs every call step)")
@@ -494,7 +529,7 @@ def main():
     cfg = os.path.join(work, "config.yaml")
     with open(cfg, "w") as f:
         f.write(config_text(agents, flow, a.log_level, not a.no_record, a.wrap_up, a.ring_timeout,
-                            a.announce_every))
+                            a.announce_every, a.media_threads))
     sip_port = H.free_port()
     http_port = H.free_port()
     log_path = os.path.join(work, "hotline.log")
@@ -543,7 +578,7 @@ def main():
 
         # 3. Warm-up call: renders the TTS prompts (cached afterwards), checks the path end to end.
         first = (D.db_value(db, "SELECT COALESCE(MAX(rowid),0) FROM calls") or [0])[0]
-        uac, stf = run_uac(work, sip_port, warm_xml, 1, 1, 1, 60, 60000, "warmup")
+        uac, stf = run_uac(work, sip_port, warm_xml, 1, 1, 1, 60, 54000, "warmup")
         try:
             uac.wait(90)
         except subprocess.TimeoutExpired:
@@ -561,7 +596,7 @@ def main():
         # 4. Levels.
         results = []
         skip_counters = {}
-        mp = 50000
+        mp = 44000
         for level in levels:
             rate = level / a.call_seconds
             place_s = a.level_seconds or 2 * a.call_seconds
@@ -583,6 +618,7 @@ def main():
             win_start, win_end = a.call_seconds + 3, place_s
             samples = []  # (t, hl_cpu, sipp_cpu, busy, total_jiffies, open, connected)
             threads = []  # thread_cpu(hotline) at the first and the last plateau sample
+            procs = []  # all_process_cpu() at the first and the last plateau sample
             while uac.poll() is None and time.monotonic() - t0 < budget + 30:
                 time.sleep(1.0)
                 t = time.monotonic() - t0
@@ -593,6 +629,9 @@ def main():
                     threads[1:] = [thread_cpu(hl.pid)]
                     if len(threads) == 1:
                         threads.append(threads[0])
+                    procs[1:] = [all_process_cpu()]
+                    if len(procs) == 1:
+                        procs.append(procs[0])
             if uac.poll() is None:
                 D.stop(uac)
             wall = time.monotonic() - t0
@@ -626,6 +665,8 @@ def main():
                            plat_per100=cores / (conc / 100.0) if conc else float("nan"),
                            plat_sipp=(sb - sa) / (tb - ta), plat_busy=(bb - ba) / max(1, jb - ja) * ncpu)
                 res["plat_other"] = max(0.0, res["plat_busy"] - res["plat_cores"] - res["plat_sipp"])
+                res["plat_top_others"] = top_others(procs[0], procs[1], {hl.pid, uac.pid, uas.pid, os.getpid()},
+                                                    tb - ta)
                 res["plat_threads"] = ", ".join(
                     "%s %.3f" % (name, (threads[1].get(name, 0) - threads[0].get(name, 0)) / (tb - ta))
                     for name in sorted(threads[1], key=lambda n: threads[0].get(n, 0) - threads[1][n])
@@ -652,11 +693,12 @@ def main():
                   % dict(res, ncpu=os.cpu_count() or 1))
             if res.get("plat_threads"):
                 print("   hotline threads on the plateau (cores): %s" % res["plat_threads"])
+                print("   busiest other processes on the plateau (cores): %s" % res["plat_top_others"])
             print("   hotline log: %d warnings, %d errors; media ticks skipped (20 ms of audio each, for every "
                   "call; lower bound) %d%s" % (warn, err, res["skipped"], "".join("\n     " + l for l in sample_lines)))
-            mp += 2 * level + 100
-            if mp > 64000:
-                mp = 50000
+            # sipp's [auto_media_port] runs over -mp .. -mp+9999 (modulo 10000): alternate two
+            # bases below 65535 so a level never reuses the ports the previous one just closed.
+            mp = 54000 if mp == 44000 else 44000
             if not a.no_record:
                 res["media"], detail = media_check(tone_check, served)
                 print("   media check (caller 440 Hz left, agent echo right): %s  [%s]" % (res["media"], "; ".join(detail)),
@@ -695,6 +737,11 @@ def main():
               "lower bound); busy / other: busy cores of the machine on the plateau / of them not hotline or sipp")
         held = [r["level"] for r in results if r["failed_pct"] < 0.1 and r["attempted"] > 0]
         print("highest level held with < 0.1%% failed calls: %s" % (max(held) if held else "none"))
+        clean = [r["level"] for r in results if r["failed_pct"] < 0.1 and r["attempted"] > 0
+                 and r["keyed"] == r["cdrs"] and r.get("media", "-").split(" ")[0] in ("3/3", "-")
+                 and r["skipped"] <= 0.01 * r["wall"] * 50]
+        print("highest level held with < 0.1%% failed calls and clean media (every menu key taken in time, "
+              "3/3 recordings ok, media ticks skipped <= 1%% of the level's): %s" % (max(clean) if clean else "none"))
         D.stop(uas)
         rc = D.stop(hl, 15)
         print("hotline exited %s" % rc)
