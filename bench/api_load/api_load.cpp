@@ -8,17 +8,17 @@
 //     every socket, the time from sending the request to receiving the event, and from the
 //     event's server time (at_ms) to receiving it; counts lost and unexpected deliveries;
 //  4. runs an agent's typical read (GET /api/v1/agents/{id}, GET /api/v1/calls?limit=20 with
-//     that agent's token) on K keep-alive connections for T s: requests/s, latency, errors;
-//     once with every connection on its own client address, once all from 127.0.0.1 (the
-//     per-IP rate limit).
+//     that agent's token) in a closed loop on K keep-alive connections for T s: requests/s,
+//     latency, errors; once with every connection on its own client address (K large enough
+//     that no address passes the per-IP limit: the server's capacity), once with k
+//     connections all from 127.0.0.1 (what the per-IP limit leaves to one address).
 // Asynchronous Beast clients on one or two io_context threads, no thread per client. Each
 // client binds its own loopback source address (127.B.x.y) so that the server's per-IP
 // token bucket (50/s, burst 100) sees N clients, as it would in a call center.
 //
 //   api_load --port 8080 [--clients 1000] [--toggle-first 3180 --toggle-count 20 --rate 20]
-//            [--event-seconds 30] [--rest-first 3000 --rest-count 16 --rest-seconds 10] ...
+//            [--event-seconds 30] [--rest-first 3000 --rest-agents 16 --rest-conns 200] ...
 #include <dirent.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,8 +66,10 @@ struct Options {
   double rate = 20;  // state changes per second (all toggled agents together)
   double event_seconds = 30;
   int rest_first = 3000;
-  int rest_count = 16;  // agents signed in for the REST phase = connections
+  int rest_agents = 16;  // agents signed in for the REST phase (rest_first...)
+  int rest_conns = 200;  // connections (connection i reads as agent i % rest_agents)
   double rest_seconds = 10;
+  int rest_one_ip_conns = 16;
   double rest_one_ip_seconds = 5;  // 0: skip the all-from-127.0.0.1 REST run
   int threads = 1;
   int max_connecting = 100;  // WebSocket handshakes in flight
@@ -75,15 +77,16 @@ struct Options {
   int server_pid = 0;        // for CPU figures (0: none)
 };
 
-[[noreturn]] void Usage(const char* problem) {
+[[noreturn]] void Usage(const char* problem, int code = 2) {
   std::fprintf(stderr,
                "%s\nusage: api_load --port N [--host 127.0.0.1] [--clients 1000]\n"
                "  [--user supervisor --password demo-supervisor] [--agent-password-prefix pw]\n"
                "  [--toggle-first 3180 --toggle-count 20 --rate 20 --event-seconds 30]\n"
-               "  [--rest-first 3000 --rest-count 16 --rest-seconds 10 --rest-one-ip-seconds 5]\n"
+               "  [--rest-first 3000 --rest-agents 16 --rest-conns 200 --rest-seconds 10]\n"
+               "  [--rest-one-ip-conns 16 --rest-one-ip-seconds 5]\n"
                "  [--threads 1] [--max-connecting 100] [--one-ip] [--server-pid PID]\n",
                problem);
-  std::exit(2);
+  std::exit(code);
 }
 
 Options ParseOptions(int argc, char** argv) {
@@ -94,7 +97,7 @@ Options ParseOptions(int argc, char** argv) {
       o.one_ip = true;
       continue;
     }
-    if (arg == "--help" || arg == "-h") Usage("api_load: Hotline API load benchmark");
+    if (arg == "--help" || arg == "-h") Usage("api_load: Hotline API load benchmark", 0);
     if (i + 1 >= argc) Usage(("missing value for " + arg).c_str());
     std::string v = argv[++i];
     if (arg == "--host") {
@@ -119,8 +122,12 @@ Options ParseOptions(int argc, char** argv) {
       o.event_seconds = std::stod(v);
     } else if (arg == "--rest-first") {
       o.rest_first = std::stoi(v);
-    } else if (arg == "--rest-count") {
-      o.rest_count = std::stoi(v);
+    } else if (arg == "--rest-agents") {
+      o.rest_agents = std::stoi(v);
+    } else if (arg == "--rest-conns") {
+      o.rest_conns = std::stoi(v);
+    } else if (arg == "--rest-one-ip-conns") {
+      o.rest_one_ip_conns = std::stoi(v);
     } else if (arg == "--rest-seconds") {
       o.rest_seconds = std::stod(v);
     } else if (arg == "--rest-one-ip-seconds") {
@@ -135,8 +142,8 @@ Options ParseOptions(int argc, char** argv) {
       Usage(("unknown option " + arg).c_str());
     }
   }
-  if (o.clients < 0 || o.toggle_count < 1 || o.rest_count < 0 || o.rate <= 0 || o.threads < 1 ||
-      o.max_connecting < 1) {
+  if (o.clients < 0 || o.toggle_count < 1 || o.rest_agents < 0 || o.rest_conns < 0 || o.rate <= 0 ||
+      o.threads < 1 || o.max_connecting < 1) {
     Usage("bad option value");
   }
   return o;
@@ -383,6 +390,8 @@ struct Shared {
   tcp::endpoint server;
   // Events with at_ms >= this are measured (0: none yet).
   std::atomic<int64_t> measure_from_ms{0};
+  // 0: state changes, 1: REST run from own addresses, 2: after (event latencies kept apart).
+  std::atomic<int> phase{0};
   std::atomic<int> subscribed{0};
   std::atomic<int> failed{0};   // gave up connecting
   std::atomic<int> dropped{0};  // closed after subscribing
@@ -400,9 +409,12 @@ struct Shared {
 };
 
 // Value of "key":"..." in a compact JSON text ("" if absent). Hotline's messages are dumped
-// by nlohmann::json: no spaces, keys in order, no escapes in the fields read here.
-std::string_view StringField(std::string_view text, std::string_view key_colon_quote) {
-  size_t at = text.find(key_colon_quote);
+// by nlohmann::json: no spaces, keys sorted, no escapes in the fields read here. `last`: the
+// last occurrence — top-level "type", "state", "previous_state" sort after the nested
+// "data" object (whose keys are IVR variables), "agent" and "at_ms" before it.
+std::string_view StringField(std::string_view text, std::string_view key_colon_quote,
+                             bool last = false) {
+  size_t at = last ? text.rfind(key_colon_quote) : text.find(key_colon_quote);
   if (at == std::string_view::npos) return {};
   size_t start = at + key_colon_quote.size();
   size_t end = text.find('"', start);
@@ -447,7 +459,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   bool closed() const { return closed_; }
   const std::vector<Receipt>& receipts() const { return receipts_; }
   std::vector<int64_t>& toggle_at_latency_us() { return toggle_at_us_; }
-  std::vector<int64_t>& event_at_latency_us() { return event_at_us_; }
+  std::vector<int64_t>& event_at_latency_us(int phase) { return event_at_us_[phase]; }
   uint64_t messages() const { return messages_; }
   uint64_t snapshots() const { return snapshots_; }
   const std::map<std::string, uint64_t>& event_types() const { return types_; }
@@ -488,7 +500,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
       if (ec) return self->Fail("reading before subscribed: " + ec.message(), true);
       std::string_view text(static_cast<const char*>(self->buffer_.data().data()),
                             self->buffer_.size());
-      std::string_view type = StringField(text, "\"type\":\"");
+      std::string_view type = StringField(text, "\"type\":\"", true);
       if (type == "hello") {
         self->buffer_.consume(self->buffer_.size());
         return self->Subscribe();
@@ -540,7 +552,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     int64_t now_ns = SteadyNs();
     int64_t now_us = WallUs();
     ++messages_;
-    std::string_view type = StringField(text, "\"type\":\"");
+    std::string_view type = StringField(text, "\"type\":\"", true);
     if (type == "queues") {
       ++snapshots_;
       return;
@@ -550,15 +562,18 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     if (from_ms == 0 || at_ms < from_ms) return;
     types_[std::string(type)]++;
     int64_t at_latency_us = now_us - at_ms * 1000;
-    event_at_us_.push_back(at_latency_us);
+    event_at_us_[shared_.phase.load(std::memory_order_relaxed)].push_back(at_latency_us);
     if (type != "agent.state") return;
     std::string_view agent = StringField(text, "\"agent\":\"");
     int id = 0;
     for (char c : agent) id = (c >= '0' && c <= '9') ? id * 10 + (c - '0') : -1000000;
     int offset = id - shared_.options->toggle_first;
     if (offset < 0 || offset >= shared_.options->toggle_count) return;  // a call agent
-    std::string_view state = StringField(text, "\"state\":\"");
-    if (state != "ready" && state != "not_ready") {
+    // Only the toggles: not_ready -> ready and ready -> not_ready (not a login, say).
+    std::string_view state = StringField(text, "\"state\":\"", true);
+    std::string_view previous = StringField(text, "\"previous_state\":\"", true);
+    if (!((state == "ready" && previous == "not_ready") ||
+          (state == "not_ready" && previous == "ready"))) {
       ++unmatched_;
       return;
     }
@@ -599,7 +614,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   std::vector<uint32_t> counts_;
   std::vector<Receipt> receipts_;
   std::vector<int64_t> toggle_at_us_;
-  std::vector<int64_t> event_at_us_;
+  std::vector<int64_t> event_at_us_[3];
   std::map<std::string, uint64_t> types_;
   uint64_t messages_ = 0, snapshots_ = 0, unmatched_ = 0;
 };
@@ -703,17 +718,13 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
     sends_ns_.resize(agents_.size() * 2);
   }
 
-  // Puts every agent in not_ready (logging it in); `done` on the strand when all answered.
+  // Puts every agent in not_ready (logging it in), retrying failures (e.g. 429) every second
+  // up to 20 times; `done` on the strand when all are settled.
   void Warmup(std::function<void(int ok)> done) {
     asio::post(strand_, [self = shared_from_this(), done] {
       auto left = std::make_shared<int>(static_cast<int>(self->agents_.size()));
       auto ok = std::make_shared<int>(0);
-      for (size_t i = 0; i < self->agents_.size(); ++i) {
-        self->Send(i, false, [left, ok, done](bool success) {
-          if (success) ++*ok;
-          if (--*left == 0) done(*ok);
-        });
-      }
+      for (size_t i = 0; i < self->agents_.size(); ++i) self->WarmOne(i, 0, left, ok, done);
     });
   }
 
@@ -730,6 +741,7 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
   uint64_t ok() const { return ok_; }
   uint64_t failed() const { return failed_; }
   uint64_t skipped() const { return skipped_; }
+  uint64_t warmup_failures() const { return warmup_failures_; }
   const std::map<std::string, int>& failures() const { return failures_; }
   const std::vector<std::vector<int64_t>>& sends_ns() const { return sends_ns_; }
   std::vector<int64_t>& request_latency_us() { return request_us_; }
@@ -767,6 +779,21 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
     });
   }
 
+  void WarmOne(size_t index, int attempt, std::shared_ptr<int> left, std::shared_ptr<int> ok,
+               std::function<void(int)> done) {
+    Send(index, false, [self = shared_from_this(), index, attempt, left, ok, done](bool success) {
+      if (!success && attempt < 20) {
+        auto timer = std::make_shared<asio::steady_timer>(self->strand_, std::chrono::seconds(1));
+        timer->async_wait([self, timer, index, attempt, left, ok, done](beast::error_code) {
+          self->WarmOne(index, attempt + 1, left, ok, done);
+        });
+        return;
+      }
+      if (success) ++*ok;
+      if (--*left == 0) done(*ok);
+    });
+  }
+
   void Send(size_t index, bool to_ready, std::function<void(bool)> done) {
     Agent& agent = agents_[index];
     agent.busy = true;
@@ -790,8 +817,10 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
                               self->sends_ns_[index * 2 + (to_ready ? 1 : 0)].push_back(sent_ns);
                               self->request_us_.push_back((SteadyNs() - sent_ns) / 1000);
                             }
-                          } else {
+                          } else if (measured) {
                             self->failures_[status ? "HTTP " + std::to_string(status) : error]++;
+                          } else {
+                            self->warmup_failures_++;
                           }
                           done(success);
                         });
@@ -804,6 +833,7 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
   std::vector<std::vector<int64_t>> sends_ns_;
   std::vector<int64_t> request_us_;
   std::map<std::string, int> failures_;
+  uint64_t warmup_failures_ = 0;
   size_t next_agent_ = 0;
   int64_t until_ns_ = 0, next_ns_ = 0;
   uint64_t sent_ = 0, ok_ = 0, failed_ = 0, skipped_ = 0;
@@ -814,13 +844,17 @@ class Toggler : public std::enable_shared_from_this<Toggler> {
 // ------------------------------------------------------------------------------ REST reads
 
 // One agent's desktop polling its own state and call list, as fast as answers come
-// (closed loop), on one keep-alive connection.
+// (closed loop), on one keep-alive connection. Like a well-behaved client it waits
+// Retry-After (1 s) after a 429, and 100 ms after a connection error.
 class RestWorker : public std::enable_shared_from_this<RestWorker> {
  public:
   RestWorker(asio::io_context& io, Shared& shared, std::string agent, std::string token,
              std::optional<asio::ip::address_v4> source)
-      : agent_(std::move(agent)), token_(std::move(token)) {
-    conn_ = std::make_shared<HttpConn>(asio::make_strand(io), shared, source);
+      : agent_(std::move(agent)),
+        token_(std::move(token)),
+        strand_(asio::make_strand(io)),
+        pause_(strand_) {
+    conn_ = std::make_shared<HttpConn>(strand_, shared, source);
   }
 
   void Run(int64_t until_ns, std::atomic<int>* running) {
@@ -851,11 +885,26 @@ class RestWorker : public std::enable_shared_from_this<RestWorker> {
                        self->ok[kind]++;
                        self->latency_us[kind].push_back(us);
                      }
-                     self->Next();
+                     if (status == 200 || (status != 0 && status != 429)) return self->Next();
+                     int64_t wait_ms = 100;
+                     if (status == 429) {
+                       auto retry = self->conn_->response().find(http::field::retry_after);
+                       wait_ms = 1000;
+                       if (retry != self->conn_->response().end()) {
+                         wait_ms =
+                             1000 * std::max(1, std::atoi(std::string(retry->value()).c_str()));
+                       }
+                     }
+                     self->pause_.expires_after(std::chrono::milliseconds(wait_ms));
+                     self->pause_.async_wait([self](beast::error_code ec) {
+                       if (!ec) self->Next();
+                     });
                    });
   }
 
   std::string agent_, token_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::steady_timer pause_;
   std::shared_ptr<HttpConn> conn_;
   int64_t until_ns_ = 0;
   std::atomic<int>* running_ = nullptr;
@@ -864,6 +913,7 @@ class RestWorker : public std::enable_shared_from_this<RestWorker> {
 
 struct RestResult {
   std::string label;
+  int conns = 0;
   double seconds = 0;
   uint64_t requests = 0, ok = 0;
   std::map<std::string, uint64_t> outcomes;
@@ -872,14 +922,15 @@ struct RestResult {
 };
 
 RestResult RunRest(asio::io_context& io, Shared& shared, const std::vector<std::string>& tokens,
-                   bool one_ip, double seconds, const std::string& label) {
+                   int conns, bool one_ip, double seconds, const std::string& label) {
   const Options& o = *shared.options;
   std::vector<std::shared_ptr<RestWorker>> workers;
-  for (int i = 0; i < o.rest_count; ++i) {
-    Options source_options = o;
-    source_options.one_ip = one_ip || o.one_ip;
-    workers.push_back(std::make_shared<RestWorker>(io, shared, std::to_string(o.rest_first + i),
-                                                   tokens[i], SourceIp(source_options, 3, i)));
+  Options source_options = o;
+  source_options.one_ip = one_ip || o.one_ip;
+  for (int i = 0; i < conns; ++i) {
+    int agent = i % static_cast<int>(tokens.size());
+    workers.push_back(std::make_shared<RestWorker>(io, shared, std::to_string(o.rest_first + agent),
+                                                   tokens[agent], SourceIp(source_options, 3, i)));
   }
   CpuMeter cpu(o.server_pid);
   cpu.Begin();
@@ -889,13 +940,15 @@ RestResult RunRest(asio::io_context& io, Shared& shared, const std::vector<std::
   for (auto& w : workers) {
     asio::post(io, [w, until, &running] { w->Run(until, &running); });
   }
+  while (SteadyNs() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  RestResult r;
+  r.cpu = cpu.End();
   while (running.load() > 0 && SteadyNs() < until + 30'000'000'000LL) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  RestResult r;
   r.label = label;
-  r.cpu = cpu.End();
-  r.seconds = static_cast<double>(SteadyNs() - t0) / 1e9;
+  r.conns = conns;
+  r.seconds = seconds;  // no request starts after `until`; one per connection may end after
   std::vector<int64_t> all, agent, calls;
   for (auto& w : workers) {
     for (auto& [k, n] : w->outcomes) {
@@ -935,16 +988,16 @@ int main(int argc, char** argv) {
   std::printf("signed in %s in %.3f s\n", o.user.c_str(), sign_in_s);
   std::vector<std::string> agent_tokens;
   double agent_sign_in_total = 0, agent_sign_in_max = 0;
-  for (int i = 0; i < o.rest_count; ++i) {
+  for (int i = 0; i < o.rest_agents; ++i) {
     std::string id = std::to_string(o.rest_first + i);
     double s = 0;
     agent_tokens.push_back(SignIn(o, id, o.agent_password_prefix + id, &s));
     agent_sign_in_total += s;
     agent_sign_in_max = std::max(agent_sign_in_max, s);
   }
-  if (o.rest_count > 0) {
-    std::printf("signed in %d agents (%d..%d): mean %.3f s, max %.3f s each\n", o.rest_count,
-                o.rest_first, o.rest_first + o.rest_count - 1, agent_sign_in_total / o.rest_count,
+  if (o.rest_agents > 0) {
+    std::printf("signed in %d agents (%d..%d): mean %.3f s, max %.3f s each\n", o.rest_agents,
+                o.rest_first, o.rest_first + o.rest_agents - 1, agent_sign_in_total / o.rest_agents,
                 agent_sign_in_max);
   }
 
@@ -1007,20 +1060,23 @@ int main(int argc, char** argv) {
   std::string event_cpu_line = event_cpu.End();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // let the last events arrive
   int dropped_in_events = shared.dropped.load();
+  double event_phase_s = static_cast<double>(SteadyNs() - event_t0) / 1e9;
 
   // --- 3. REST reads (the sockets stay connected and keep receiving)
   std::vector<RestResult> rest;
-  if (o.rest_count > 0 && o.rest_seconds > 0) {
+  if (o.rest_agents > 0 && o.rest_conns > 0 && o.rest_seconds > 0) {
     std::printf("REST reads on %d connections for %.0f s (each its own client address) ...\n",
-                o.rest_count, o.rest_seconds);
-    rest.push_back(RunRest(io, shared, agent_tokens, false, o.rest_seconds,
+                o.rest_conns, o.rest_seconds);
+    shared.phase = 1;
+    rest.push_back(RunRest(io, shared, agent_tokens, o.rest_conns, false, o.rest_seconds,
                            o.one_ip ? "all from 127.0.0.1" : "own address each"));
-    if (o.rest_one_ip_seconds > 0 && !o.one_ip) {
+    shared.phase = 2;
+    if (o.rest_one_ip_seconds > 0 && o.rest_one_ip_conns > 0 && !o.one_ip) {
       std::this_thread::sleep_for(std::chrono::seconds(3));  // buckets refill
-      std::printf("REST reads on %d connections for %.0f s, all from 127.0.0.1 ...\n", o.rest_count,
-                  o.rest_one_ip_seconds);
-      rest.push_back(
-          RunRest(io, shared, agent_tokens, true, o.rest_one_ip_seconds, "all from 127.0.0.1"));
+      std::printf("REST reads on %d connections for %.0f s, all from 127.0.0.1 ...\n",
+                  o.rest_one_ip_conns, o.rest_one_ip_seconds);
+      rest.push_back(RunRest(io, shared, agent_tokens, o.rest_one_ip_conns, true,
+                             o.rest_one_ip_seconds, "all from 127.0.0.1"));
     }
   }
 
@@ -1040,7 +1096,7 @@ int main(int argc, char** argv) {
   const auto& sends = toggler->sends_ns();
   uint64_t changes = 0;
   for (const auto& s : sends) changes += s.size();
-  std::vector<int64_t> e2e_us, toggle_at_us, all_at_us;
+  std::vector<int64_t> e2e_us, toggle_at_us, all_at_us, rest_at_us;
   // Per change (key, k): the latest delivery = when every subscriber had it.
   std::map<std::pair<uint32_t, uint32_t>, int64_t> last_delivery;
   uint64_t delivered = 0, unexpected = 0, unmatched_state = 0;
@@ -1067,15 +1123,17 @@ int main(int argc, char** argv) {
     }
     auto& ta = c->toggle_at_latency_us();
     toggle_at_us.insert(toggle_at_us.end(), ta.begin(), ta.end());
-    auto& aa = c->event_at_latency_us();
+    auto& aa = c->event_at_latency_us(0);
     all_at_us.insert(all_at_us.end(), aa.begin(), aa.end());
+    auto& ra = c->event_at_latency_us(1);
+    rest_at_us.insert(rest_at_us.end(), ra.begin(), ra.end());
   }
   std::vector<int64_t> fanout_us;
   for (auto& [key, us] : last_delivery) fanout_us.push_back(us);
   uint64_t expected = changes * static_cast<uint64_t>(measured_sockets);
   Summary e2e = Summarize(e2e_us), toggle_at = Summarize(toggle_at_us),
           all_at = Summarize(all_at_us), fanout = Summarize(fanout_us),
-          request = Summarize(toggler->request_latency_us());
+          rest_at = Summarize(rest_at_us), request = Summarize(toggler->request_latency_us());
 
   std::printf("\n===================== Hotline API load: summary =====================\n");
   std::printf("server %s, %d io thread(s) in api_load, client addresses: %s\n",
@@ -1091,11 +1149,13 @@ int main(int argc, char** argv) {
   std::printf(
       "\nEvent delivery: POST /api/v1/agents/{id}/state, %d agents, %.1f changes/s, %.0f s\n",
       o.toggle_count, o.rate, o.event_seconds);
-  std::printf("  state changes: timer ticks %llu, answered 200 %llu, failed %llu, skipped %llu\n",
-              static_cast<unsigned long long>(toggler->sent() + toggler->skipped()),
-              static_cast<unsigned long long>(changes),
-              static_cast<unsigned long long>(toggler->failed()),
-              static_cast<unsigned long long>(toggler->skipped()));
+  std::printf(
+      "  state changes: timer ticks %llu, answered 200 %llu, failed %llu, skipped %llu "
+      "(warm-up to not_ready: %d of %d, %llu retried)\n",
+      static_cast<unsigned long long>(toggler->sent() + toggler->skipped()),
+      static_cast<unsigned long long>(changes), static_cast<unsigned long long>(toggler->failed()),
+      static_cast<unsigned long long>(toggler->skipped()), warm_ok.load(), o.toggle_count,
+      static_cast<unsigned long long>(toggler->warmup_failures()));
   for (auto& [what, n] : toggler->failures()) std::printf("    %6d x %s\n", n, what.c_str());
   std::printf(
       "  agent.state deliveries: expected %llu (%llu changes x %d sockets), delivered "
@@ -1110,6 +1170,13 @@ int main(int argc, char** argv) {
   PrintLatency("request sent -> event on ALL sockets", fanout);
   PrintLatency("server at_ms -> received (agent.state above)", toggle_at);
   PrintLatency("server at_ms -> received (every event type)", all_at);
+  std::printf(
+      "  fan-out in this phase (%.0f s incl. 3 s drain): %.0f events/s to each socket, %.0f "
+      "WebSocket messages/s in all\n",
+      event_phase_s,
+      measured_sockets ? static_cast<double>(all_at.n) / measured_sockets / event_phase_s : 0.0,
+      static_cast<double>(all_at.n) / event_phase_s);
+  if (rest_at.n > 0) PrintLatency("  the same during the REST capacity run", rest_at);
   std::printf("  events received from the start of this phase to the end (all sockets):");
   for (auto& [t, n] : types) std::printf(" %s %llu", t.c_str(), static_cast<unsigned long long>(n));
   std::printf("; queue snapshots %llu; messages %llu\n", static_cast<unsigned long long>(snapshots),
@@ -1119,16 +1186,16 @@ int main(int argc, char** argv) {
   if (!rest.empty()) {
     std::printf(
         "\nREST: an agent's typical read, GET /api/v1/agents/{id} + GET "
-        "/api/v1/calls?limit=20 alternately,\n      %d keep-alive connections (one agent "
-        "token each), closed loop\n",
-        o.rest_count);
-    std::printf("  %-20s %8s %9s %9s %8s %8s %8s  %s\n", "client addresses", "seconds", "requests",
-                "ok req/s", "p50 ms", "p99 ms", "max ms", "outcomes");
+        "/api/v1/calls?limit=20 alternately,\n      keep-alive connections in a closed loop, "
+        "%d agent tokens (connection i reads as agent i %% %d)\n",
+        o.rest_agents, o.rest_agents);
+    std::printf("  %-20s %6s %8s %9s %9s %8s %8s %8s  %s\n", "client addresses", "conns", "seconds",
+                "requests", "ok req/s", "p50 ms", "p99 ms", "max ms", "outcomes");
     for (auto& r : rest) {
       std::string outcomes;
       for (auto& [k, n] : r.outcomes) outcomes += k + ":" + std::to_string(n) + " ";
-      std::printf("  %-20s %8.1f %9llu %9.1f %8.2f %8.2f %8.2f  %s\n", r.label.c_str(), r.seconds,
-                  static_cast<unsigned long long>(r.requests),
+      std::printf("  %-20s %6d %8.1f %9llu %9.1f %8.2f %8.2f %8.2f  %s\n", r.label.c_str(), r.conns,
+                  r.seconds, static_cast<unsigned long long>(r.requests),
                   static_cast<double>(r.ok) / r.seconds, r.all.p50, r.all.p99, r.all.max,
                   outcomes.c_str());
     }

@@ -62,6 +62,30 @@ def config_text(users, call_agents, record, log_level):
                          raw="\n".join(lines) + "\n")
 
 
+def free_block(ip, size, low=34000, high=60000):
+    """The first even port of `size` consecutive UDP ports free on ip (other benchmarks or
+    test runs may be using the usual ones)."""
+    import random
+    for _ in range(200):
+        first = random.randrange(low, high - size) & ~1
+        if all(H._udp_tcp_free(ip, p, tcp=False) for p in range(first, first + size)):
+            return first
+    sys.exit("no %d free UDP ports on %s" % (size, ip))
+
+
+def busy_cores(seconds=2.0):
+    """Busy cores of the whole machine over `seconds` (/proc/stat)."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return sum(v) - idle, sum(v)
+    b0, t0 = sample()
+    time.sleep(seconds)
+    b1, t1 = sample()
+    return (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
+
+
 def sign_in(http_port, user, password):
     import json
     for _ in range(20):
@@ -123,7 +147,7 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(HERE, "..", "..", "build"),
                     help="needs BUILD/hotline and BUILD/bench/api_load/api_load")
     ap.add_argument("--clients", type=int, default=1000, help="WebSocket clients (supervisor token)")
-    ap.add_argument("--users", type=int, default=200,
+    ap.add_argument("--users", type=int, default=1000,
                     help="SIP users 3000.. = agent console accounts (argon2id-hashed at first start)")
     ap.add_argument("--call-agents", type=int, default=100, help="users 3000.. in the queue, answering calls")
     ap.add_argument("--calls", type=int, default=50, help="concurrent queue calls while measuring (0: none)")
@@ -131,8 +155,11 @@ def main():
     ap.add_argument("--toggle-agents", type=int, default=20, help="the last N users change state (not in the queue)")
     ap.add_argument("--rate", type=float, default=20, help="agent state changes per second")
     ap.add_argument("--event-seconds", type=float, default=30)
-    ap.add_argument("--rest-conns", type=int, default=16, help="agents 3000.. reading on K connections")
+    ap.add_argument("--rest-agents", type=int, default=16, help="agents 3000.. signed in for the REST reads")
+    ap.add_argument("--rest-conns", type=int, default=200,
+                    help="REST connections, each its own client address (enough that none passes 50 req/s)")
     ap.add_argument("--rest-seconds", type=float, default=10)
+    ap.add_argument("--rest-one-ip-conns", type=int, default=16)
     ap.add_argument("--rest-one-ip-seconds", type=float, default=5, help="0: skip the all-from-127.0.0.1 run")
     ap.add_argument("--threads", type=int, default=1, help="api_load io threads")
     ap.add_argument("--one-ip", action="store_true", help="every api_load connection from 127.0.0.1")
@@ -148,8 +175,9 @@ def main():
     for binary in (hotline, api_load):
         if not os.access(binary, os.X_OK):
             sys.exit("no %s (build first: cmake --build %s)" % (binary, a.build_dir))
-    if a.toggle_agents + a.call_agents > a.users or a.rest_conns > a.call_agents:
-        sys.exit("need --users >= --call-agents + --toggle-agents and --rest-conns <= --call-agents")
+    if a.toggle_agents + a.call_agents > a.users or a.rest_agents > a.call_agents:
+        sys.exit("need --users >= --call-agents + --toggle-agents and --rest-agents <= --call-agents")
+    print("machine: %d cores, %.2f busy before the start (other processes)" % (os.cpu_count() or 1, busy_cores()))
     work = a.work_dir or tempfile.mkdtemp(prefix="hotline-apiload-")
     os.makedirs(work, exist_ok=True)
     data = os.path.join(work, "data")
@@ -167,10 +195,11 @@ def main():
         f.write(config_text(users, call_agents, not a.no_record, a.log_level))
     sip_port = H.free_port()
     http_port = H.free_port()
+    rtp_low, rtp_high = H.free_port_block(max(400, 4 * a.calls + 200))
     fresh = not os.path.exists(db)
     t_start = time.monotonic()
     hl = D.start([hotline, "--config", cfg, "--listen", H.LOCAL_IP, "--sip-port", str(sip_port),
-                  "--rtp-ports", "20000-31999", "--http-port", str(http_port), "--data-dir", data],
+                  "--rtp-ports", "%d-%d" % (rtp_low, rtp_high), "--http-port", str(http_port), "--data-dir", data],
                  os.path.join(work, "hotline.log"))
     try:
         if not H.wait_until(lambda: hl.poll() is None and H.options(sip_port, wait=0.3) == 200, 30):
@@ -178,7 +207,7 @@ def main():
         sip_ready = time.monotonic() - t_start
         # The API accepts connections once the missing console users are created (argon2id).
         api_ok = H.wait_until(lambda: hl.poll() is None and H.http_request(
-            http_port, "GET", "/api/v1/health", timeout=2)[0] == 200, 60 + 2.0 * a.users, interval=0.2)
+            http_port, "GET", "/healthz", timeout=2)[0] == 200, 60 + 2.0 * a.users, interval=0.2)
         api_ready = time.monotonic() - t_start
         if not api_ok:
             sys.exit("API not ready after %.0f s; see %s/hotline.log" % (api_ready, work))
@@ -200,7 +229,7 @@ def main():
             uas_xml = H.fill_template(os.path.join(SIP_LOAD, "uas_echo.xml"), os.path.join(work, "uas_echo.xml"),
                                       {"BYE_TIMEOUT_MS": int((a.call_seconds + 120) * 1000)})
             D.start(["sipp", "-sf", uas_xml, "-i", H.LOCAL_IP, "-p", str(uas_port), "-mi", H.LOCAL_IP,
-                     "-mp", "40000", "-rtp_echo", "-nostdin", "-aa", "-max_socket", "65000",
+                     "-mp", str(free_block(H.LOCAL_IP, 4)), "-rtp_echo", "-nostdin", "-aa", "-max_socket", "65000",
                      "-trace_stat", "-stf", os.path.join(work, "uas.csv"), "-fd", "5",
                      "-trace_err", "-error_file", os.path.join(work, "uas_err.log")],
                     os.path.join(work, "uas.log"), cwd=work)
@@ -219,7 +248,7 @@ def main():
             call_t0_ms = int(time.time() * 1000)
             uac = D.start(["sipp", "%s:%d" % (H.LOCAL_IP, sip_port), "-sf", uac_xml,
                            "-inf", os.path.join(work, "callees.csv"), "-i", H.TRUNK_IP, "-bind_local",
-                           "-p", str(H.free_port(H.TRUNK_IP)), "-mi", H.TRUNK_IP, "-mp", "50000",
+                           "-p", str(H.free_port(H.TRUNK_IP)), "-mi", H.TRUNK_IP, "-mp", str(free_block(H.TRUNK_IP, 4 * a.calls + 20)),
                            "-r", "%g" % rate, "-rp", "1000", "-l", str(a.calls), "-m", str(total),
                            "-nostdin", "-max_socket", "65000", "-trace_stat", "-stf", os.path.join(work, "uac.csv"),
                            "-fd", "5", "-trace_err", "-error_file", os.path.join(work, "uac_err.log")],
@@ -234,8 +263,10 @@ def main():
         argv = [api_load, "--port", str(http_port), "--clients", str(a.clients),
                 "--toggle-first", str(toggle_first), "--toggle-count", str(a.toggle_agents),
                 "--rate", "%g" % a.rate, "--event-seconds", "%g" % a.event_seconds,
-                "--rest-first", str(FIRST_USER), "--rest-count", str(a.rest_conns),
-                "--rest-seconds", "%g" % a.rest_seconds, "--rest-one-ip-seconds", "%g" % a.rest_one_ip_seconds,
+                "--rest-first", str(FIRST_USER), "--rest-agents", str(a.rest_agents),
+                "--rest-conns", str(a.rest_conns), "--rest-seconds", "%g" % a.rest_seconds,
+                "--rest-one-ip-conns", str(a.rest_one_ip_conns),
+                "--rest-one-ip-seconds", "%g" % a.rest_one_ip_seconds,
                 "--threads", str(a.threads), "--server-pid", str(hl.pid)]
         if a.one_ip:
             argv.append("--one-ip")
