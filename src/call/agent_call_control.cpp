@@ -5,7 +5,6 @@
 // agent's phone rings first, then the number is called). Same class and thread as
 // call_controller.cpp.
 #include <algorithm>
-#include <filesystem>
 
 #include "call/call_controller.h"
 #include "call/sdp_negotiation.h"
@@ -79,14 +78,7 @@ Status CallController::HoldAgentCall(const std::string& agent, bool hold) {
   media_.StopPlay(other);
   call->held_by_agent = false;
   EndHold(*call);
-  std::string path;
-  if (config_.record_calls) {
-    path = NextRecordingPath(*call);
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    records_.AddRecording(call->id, path, clock_.WallNow());
-  }
-  media_.Bridge(call->caller_media, call->callee_media, path);
+  media_.Bridge(call->caller_media, call->callee_media, StartRecordingFile(*call));
   return Status::Ok();
 }
 

@@ -74,6 +74,16 @@ std::string CallController::NewCallId() {
   return text;
 }
 
+// With recording on: the next file's path (directory created, recordings row added); else "".
+std::string CallController::StartRecordingFile(Call& call) {
+  if (!config_.record_calls) return "";
+  std::string path = NextRecordingPath(call);
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  records_.AddRecording(call.id, path, clock_.WallNow());
+  return path;
+}
+
 std::string CallController::NextRecordingPath(Call& call) const {
   auto now = std::chrono::system_clock::to_time_t(clock_.WallNow());
   std::tm utc{};
@@ -336,13 +346,7 @@ void CallController::OnCalleeAnswered(Call& call, sip::LegId leg, const std::str
     call.caller_answered = true;
   }
   media_.StopPlay(call.caller_media);
-  if (config_.record_calls) {
-    call.recording_path = NextRecordingPath(call);
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(call.recording_path).parent_path(),
-                                        ec);
-    records_.AddRecording(call.id, call.recording_path, clock_.WallNow());
-  }
+  call.recording_path = StartRecordingFile(call);
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
   const std::string& answered_by = call.callee_user.empty() ? call.callee_number : call.callee_user;
   if (!call.record_answered) records_.MarkAnswered(call.id, clock_.WallNow(), answered_by);

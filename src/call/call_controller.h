@@ -151,6 +151,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   std::string NewCallId();
   // A new recording file for the call: <id>.wav, then <id>-2.wav... (after hold, transfer).
   std::string NextRecordingPath(Call& call) const;
+  std::string StartRecordingFile(Call& call);
   media::AudioPtr PromptFor(const DialPlanEntry& entry);
   media::AudioPtr SpeakBoth(const std::string& zh_text, const std::string& en_text);
 

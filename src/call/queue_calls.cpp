@@ -6,7 +6,6 @@
 // callbacks: first the reserved agent, then the customer. Same class and thread as
 // call_controller.cpp; the ACD core is pure, its clock is the controller's.
 #include <algorithm>
-#include <filesystem>
 #include <set>
 #include <variant>
 
@@ -458,13 +457,7 @@ void CallController::ConnectAgent(Call& call) {
   StopQueueMedia(call);
   call.queue.phase = QueuePhase::kConnected;
   call.answered_at = clock_.Now();
-  if (config_.record_calls) {
-    call.recording_path = NextRecordingPath(call);
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(call.recording_path).parent_path(),
-                                        ec);
-    records_.AddRecording(call.id, call.recording_path, clock_.WallNow());
-  }
+  call.recording_path = StartRecordingFile(call);
   media_.Bridge(call.caller_media, call.callee_media, call.recording_path);
   records_.SetAgentAnswer(call.id, call.queue.agent, call.queue.offered_at, clock_.WallNow());
   HLOG_INFO("call {}: agent {} connected ({})", call.id, call.queue.agent, call.queue.queue);
