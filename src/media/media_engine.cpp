@@ -214,6 +214,25 @@ void MediaEngine::Unbridge(SessionId a, SessionId b) {
   impl_->PostTo(a, [a, b](MediaThread& t) { t.Unbridge(a, b); });
 }
 
+void MediaEngine::Mix(SessionId id, std::vector<SessionId> sources) {
+  for (SessionId source : sources) {
+    if (ThreadOf(source) != ThreadOf(id)) {
+      HLOG_WARN("media: session {} cannot mix {}: different media threads", id, source);
+    }
+  }
+  impl_->PostTo(id, [id, sources = std::move(sources)](MediaThread& t) mutable {
+    t.Mix(id, std::move(sources));
+  });
+}
+
+void MediaEngine::RecordLeg(SessionId id, const std::string& path) {
+  impl_->PostTo(id, [id, path](MediaThread& t) { t.RecordLeg(id, path); });
+}
+
+void MediaEngine::StopRecordLeg(SessionId id) {
+  impl_->PostTo(id, [id](MediaThread& t) { t.StopRecordLeg(id); });
+}
+
 void MediaEngine::SendDtmf(SessionId id, const std::string& digits) {
   impl_->PostTo(id, [id, digits](MediaThread& t) { t.SendDtmf(id, digits); });
 }

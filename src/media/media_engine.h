@@ -5,9 +5,9 @@
 // threads report back through the EventSink (called on a media thread: it must only post).
 //
 // A session is one RTP endpoint (one call leg). Its audio source is, at any time, one of:
-// silence, a player (prompt or tone, optionally looped), its bridge peer, or itself (echo).
-// Received audio feeds: the bridge peer, the recorder, the session's own mono recorder
-// (voicemail), and DTMF detection.
+// silence, a player (prompt or tone, optionally looped), its bridge peer, itself (echo), or a
+// mix of what other sessions receive (conference, silent monitoring). Received audio feeds:
+// the bridge peer, sessions mixing it, the recorders, and DTMF detection.
 #pragma once
 
 #include <cstdint>
@@ -91,6 +91,18 @@ class MediaEngine {
   // not empty, a stereo WAV (left = a, right = b) is written until Unbridge/Destroy.
   void Bridge(SessionId a, SessionId b, const std::string& recording_path);
   void Unbridge(SessionId a, SessionId b);
+  // Makes id send the sum of what each of `sources` receives (clipped to 16 bits): three
+  // sessions mixing the other two make a conference; a session mixing both sides of a bridge
+  // listens to it (silent monitor) without being heard. A bridge of id is broken first (its
+  // recording closed) and a playing prompt stopped, as Bridge does. Sources may be
+  // bridged or mixing themselves; sources not on id's media thread, or gone, add nothing.
+  // An empty list ends the mix (silence).
+  void Mix(SessionId id, std::vector<SessionId> sources);
+  // Records one leg as a stereo WAV (left = what id receives, right = what id sends), e.g. a
+  // conference from the customer's side. Stops at StopRecordLeg or Destroy with a
+  // kRecordingDone (mono = false); a second RecordLeg first stops the running one.
+  void RecordLeg(SessionId id, const std::string& path);
+  void StopRecordLeg(SessionId id);
   // Sends digits as RFC 4733 events (in-band tones if no telephone-event was negotiated).
   void SendDtmf(SessionId id, const std::string& digits);
   // Turns in-band DTMF detection on or off (off by default; RFC 4733 is always decoded).

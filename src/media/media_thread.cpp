@@ -4,6 +4,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -145,7 +146,10 @@ void MediaThread::Tick(TimePoint now) {
           event.session = s->id();
           event.play_token = s->player().token();
           Emit(event);
-          s->set_source(peer ? RtpSession::Source::kPeer : RtpSession::Source::kSilence);
+          s->set_source(RestingSource(*s));
+          if (s->source() == RtpSession::Source::kMix && MixFrame(*s)) {
+            frame = mix_frame_.data();  // the last prompt frame is replaced by the mix
+          }
         }
         break;
       case RtpSession::Source::kPeer:
@@ -154,7 +158,11 @@ void MediaThread::Tick(TimePoint now) {
       case RtpSession::Source::kEcho:
         frame = s->received_frame();
         break;
+      case RtpSession::Source::kMix:
+        frame = MixFrame(*s) ? mix_frame_.data() : nullptr;
+        break;
     }
+    if (Recorder* leg = s->leg_recorder().get()) leg->WriteFrame(s->received_frame(), frame);
     s->SendTick(frame);
     if (Recorder* recorder = s->recorder().get()) {
       recorder->WriteFrame(s->received_frame(), peer ? peer->received_frame() : nullptr);
@@ -166,6 +174,32 @@ void MediaThread::Tick(TimePoint now) {
 // socket with more waiting is reported again in the next round; the rounds end when nothing is
 // left (or after a few extra rounds, so a flooded socket cannot hold up the tick: the kernel
 // drops what it cannot queue).
+RtpSession::Source MediaThread::RestingSource(const RtpSession& session) {
+  if (session.peer() != nullptr) return RtpSession::Source::kPeer;
+  if (!session.mix().empty()) return RtpSession::Source::kMix;
+  return RtpSession::Source::kSilence;
+}
+
+bool MediaThread::MixFrame(const RtpSession& session) {
+  bool any = false;
+  for (SessionId id : session.mix()) {
+    RtpSession* source = Find(id);
+    const int16_t* frame = source ? source->received_frame() : nullptr;
+    if (frame == nullptr) continue;
+    if (!any) {
+      for (size_t i = 0; i < kFrameSamples; ++i) mix_sum_[i] = frame[i];
+      any = true;
+      continue;
+    }
+    for (size_t i = 0; i < kFrameSamples; ++i) mix_sum_[i] += frame[i];
+  }
+  if (!any) return false;
+  for (size_t i = 0; i < kFrameSamples; ++i) {
+    mix_frame_[i] = static_cast<int16_t>(std::clamp<int32_t>(mix_sum_[i], -32768, 32767));
+  }
+  return true;
+}
+
 void MediaThread::ReadSockets(TimePoint now) {
   const int capacity = static_cast<int>(ready_.size());
   const size_t max_rounds = order_.size() / ready_.size() + kMaxExtraRounds;
@@ -217,6 +251,7 @@ void MediaThread::DestroySession(SessionId id) {
   RtpSession* s = it->second.get();
   Unlink(*s, true);
   FinishMonoRecording(*s, true);
+  FinishLegRecording(*s, true);
   if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
   size_t index = s->index();
   order_[index] = order_.back();
@@ -243,9 +278,7 @@ void MediaThread::StopPlay(SessionId id) {
   RtpSession* s = Find(id);
   if (!s) return;
   s->player().Stop();
-  if (s->source() == RtpSession::Source::kPlayer) {
-    s->set_source(s->peer() ? RtpSession::Source::kPeer : RtpSession::Source::kSilence);
-  }
+  if (s->source() == RtpSession::Source::kPlayer) s->set_source(RestingSource(*s));
 }
 
 void MediaThread::Echo(SessionId id) {
@@ -267,6 +300,7 @@ void MediaThread::Bridge(SessionId a, SessionId b, const std::string& recording_
   left->set_peer(right);
   right->set_peer(left);
   for (RtpSession* s : {left, right}) {
+    s->mix().clear();
     s->player().Stop();
     s->set_source(RtpSession::Source::kPeer);
   }
@@ -297,8 +331,45 @@ void MediaThread::Unlink(RtpSession& session, bool emit_events) {
       if (emit_events) Emit(event);
     }
     s->set_peer(nullptr);
-    if (s->source() == RtpSession::Source::kPeer) s->set_source(RtpSession::Source::kSilence);
+    if (s->source() == RtpSession::Source::kPeer) s->set_source(RestingSource(*s));
   }
+}
+
+void MediaThread::Mix(SessionId id, std::vector<SessionId> sources) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  Unlink(*s, true);
+  std::erase(sources, id);  // a session never hears itself
+  s->mix() = std::move(sources);
+  s->player().Stop();
+  s->set_source(RestingSource(*s));
+}
+
+void MediaThread::RecordLeg(SessionId id, const std::string& path) {
+  RtpSession* s = Find(id);
+  if (!s) return;
+  FinishLegRecording(*s, true);
+  auto recorder = Recorder::Open(path, id);
+  if (!recorder.ok()) {
+    HLOG_ERROR("media: recording {}: {}", path, recorder.error().message);
+    return;
+  }
+  s->leg_recorder() = std::move(recorder).value();
+}
+
+void MediaThread::StopRecordLeg(SessionId id) {
+  if (RtpSession* s = Find(id)) FinishLegRecording(*s, true);
+}
+
+void MediaThread::FinishLegRecording(RtpSession& session, bool emit_event) {
+  std::unique_ptr<Recorder> recorder = std::move(session.leg_recorder());
+  if (!recorder) return;
+  MediaEvent event{};
+  event.kind = MediaEvent::Kind::kRecordingDone;
+  event.session = session.id();
+  event.frames = recorder->Close();
+  event.path = recorder->path();
+  if (emit_event) Emit(event);
 }
 
 void MediaThread::SendDtmf(SessionId id, const std::string& digits) {
@@ -347,6 +418,7 @@ void MediaThread::FinishMonoRecording(RtpSession& session, bool emit_event) {
 void MediaThread::CloseAll() {
   for (RtpSession* s : order_) Unlink(*s, false);
   for (RtpSession* s : order_) FinishMonoRecording(*s, false);
+  for (RtpSession* s : order_) FinishLegRecording(*s, false);
   for (RtpSession* s : order_) {
     if (sockets_fd_ >= 0) epoll_ctl(sockets_fd_, EPOLL_CTL_DEL, s->fd(), nullptr);
   }

@@ -4,9 +4,9 @@
 // (found with non-blocking epoll_waits on a second, sockets-only epoll set; one recvfrom
 // per datagram), then gives each session one frame of received audio, then makes each session
 // send one packet from its source (silence, player, bridge peer, or echo) and feeds the
-// recorders (bridge recordings and single-leg RecordMono recordings). Per packet and per session
-// nothing allocates or locks (the tick takes the task queue's lock once). Everything below except
-// Start, Stop and Post runs on the media thread.
+// recorders (bridge recordings, leg recordings and single-leg RecordMono recordings). Per packet
+// and per session nothing allocates or locks (the tick takes the task queue's lock once).
+// Everything below except Start, Stop and Post runs on the media thread.
 #pragma once
 
 #include <sys/epoll.h>
@@ -54,6 +54,9 @@ class MediaThread final : private RtpSession::Observer {
   void Echo(SessionId id);
   void Bridge(SessionId a, SessionId b, const std::string& recording_path);
   void Unbridge(SessionId a, SessionId b);
+  void Mix(SessionId id, std::vector<SessionId> sources);
+  void RecordLeg(SessionId id, const std::string& path);
+  void StopRecordLeg(SessionId id);
   void SendDtmf(SessionId id, const std::string& digits);
   void DetectInband(SessionId id, bool enabled);
   void RecordMono(SessionId id, const std::string& path, int max_ms);
@@ -71,6 +74,12 @@ class MediaThread final : private RtpSession::Observer {
   RtpSession* Find(SessionId id);
   // Breaks session's bridge, if any: both sides back to silence, recording closed.
   void Unlink(RtpSession& session, bool emit_events);
+  // What session sends when no prompt plays: its bridge peer, its mix, or silence.
+  static RtpSession::Source RestingSource(const RtpSession& session);
+  // Sums what session's mix sources received this tick into mix_frame_; false if none did.
+  bool MixFrame(const RtpSession& session);
+  // Closes session's RecordLeg recording, if any, and reports it when emit_event.
+  void FinishLegRecording(RtpSession& session, bool emit_event);
   // Closes session's RecordMono recording, if any, and reports it when emit_event.
   void FinishMonoRecording(RtpSession& session, bool emit_event);
   void CloseAll();
@@ -98,6 +107,8 @@ class MediaThread final : private RtpSession::Observer {
   std::vector<epoll_event> ready_;
   std::array<uint8_t, 2048> recv_buffer_{};
   std::array<int16_t, kFrameSamples> play_frame_{};
+  std::array<int16_t, kFrameSamples> mix_frame_{};
+  std::array<int32_t, kFrameSamples> mix_sum_{};
 };
 
 }  // namespace hotline::media

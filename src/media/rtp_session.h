@@ -32,7 +32,7 @@ namespace hotline::media {
 class RtpSession {
  public:
   // What the session sends each tick.
-  enum class Source { kSilence, kPlayer, kPeer, kEcho };
+  enum class Source { kSilence, kPlayer, kPeer, kEcho, kMix };
 
   class Observer {
    public:
@@ -85,6 +85,11 @@ class RtpSession {
   void set_peer(RtpSession* peer) { peer_ = peer; }
   // The recorder of this session's bridge when this session is its left (a) side.
   std::unique_ptr<Recorder>& recorder() { return recorder_; }
+  // The sessions whose received audio this one sends while its source is kMix.
+  std::vector<SessionId>& mix() { return mix_; }
+  const std::vector<SessionId>& mix() const { return mix_; }
+  // The stereo recording of this leg (received left, sent right), if any.
+  std::unique_ptr<Recorder>& leg_recorder() { return leg_recorder_; }
   // The recording of what this session alone receives (MediaEngine::RecordMono), if any.
   std::unique_ptr<MonoRecorder>& mono_recorder() { return mono_recorder_; }
   // Position in the MediaThread's session list (for O(1) removal).
@@ -143,6 +148,8 @@ class RtpSession {
   RtpSession* peer_ = nullptr;
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<MonoRecorder> mono_recorder_;
+  std::vector<SessionId> mix_;
+  std::unique_ptr<Recorder> leg_recorder_;
   size_t index_ = 0;
 };
 

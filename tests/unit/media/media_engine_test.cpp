@@ -557,5 +557,109 @@ TEST_F(MediaEngineTest, RecordMonoToAnUnwritablePathReportsAnEmptyRecording) {
   EXPECT_EQ(done.path, "/nonexistent-dir/voicemail.wav");
 }
 
+// Power at `hz` over power at `other_hz`, both present or absent as expected.
+void ExpectHeard(const std::vector<int16_t>& audio, double hz, double own_hz) {
+  ASSERT_GE(audio.size(), 1600u);
+  EXPECT_GT(Power(audio, hz), 100.0 * Power(audio, own_hz)) << hz << " Hz over " << own_hz;
+}
+
+std::pair<std::vector<int16_t>, std::vector<int16_t>> ReadStereo(const std::string& path) {
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (file == nullptr || info.channels != 2) {
+    if (file != nullptr) sf_close(file);
+    return {};
+  }
+  std::vector<int16_t> stereo(info.frames * 2);
+  sf_readf_short(file, stereo.data(), info.frames);
+  sf_close(file);
+  std::pair<std::vector<int16_t>, std::vector<int16_t>> out;
+  for (size_t i = 0; i + 1 < stereo.size(); i += 2) {
+    out.first.push_back(stereo[i]);
+    out.second.push_back(stereo[i + 1]);
+  }
+  return out;
+}
+
+// Three sessions each mixing the other two: everyone hears both others and never itself; the
+// leg recording of one has what it received on the left and what it was sent on the right.
+TEST_F(MediaEngineTest, ThreeSessionsMixingTheOtherTwoMakeAConference) {
+  StartEngine(41760);
+  RtpPeer p1, p2, p3;
+  SessionInfo a = Create();
+  SessionInfo b = Create(a.id);
+  SessionInfo c = Create(a.id);
+  engine_->SetRemote(a.id, RemoteAt(p1.port()));
+  engine_->SetRemote(b.id, RemoteAt(p2.port()));
+  engine_->SetRemote(c.id, RemoteAt(p3.port()));
+  engine_->Bridge(a.id, b.id, "");  // a conference starts from a bridge (agent and customer)
+  engine_->Mix(a.id, {b.id, c.id});
+  engine_->Mix(b.id, {a.id, c.id});
+  engine_->Mix(c.id, {a.id, b.id});
+  std::string path = ::testing::TempDir() + "leg_" + std::to_string(getpid()) + ".wav";
+  engine_->RecordLeg(a.id, path);
+  p1.Stream(a.local_port, MakeSine(440, 1000), true);
+  p2.Stream(b.local_port, MakeSine(1000, 1000), true);
+  p3.Stream(c.local_port, MakeSine(1600, 1000), true);
+
+  auto heard = [](const RtpPeer& peer) { return FromFirstSound(peer.ReceivedAudio(), 16000); };
+  ASSERT_TRUE(WaitUntil([&] {
+    return heard(p1).size() >= 16000 && heard(p2).size() >= 16000 && heard(p3).size() >= 16000;
+  }));
+  ExpectHeard(Last(heard(p1), 8000), 1000, 440);
+  ExpectHeard(Last(heard(p1), 8000), 1600, 440);
+  ExpectHeard(Last(heard(p2), 8000), 440, 1000);
+  ExpectHeard(Last(heard(p2), 8000), 1600, 1000);
+  ExpectHeard(Last(heard(p3), 8000), 440, 1600);
+  ExpectHeard(Last(heard(p3), 8000), 1000, 1600);
+
+  engine_->StopRecordLeg(a.id);
+  ASSERT_TRUE(WaitForEvent(MediaEvent::Kind::kRecordingDone, a.id));
+  MediaEvent done = events_.Of(MediaEvent::Kind::kRecordingDone, a.id)[0];
+  EXPECT_FALSE(done.mono);
+  EXPECT_EQ(done.path, path);
+  auto [left, right] = ReadStereo(path);
+  unlink(path.c_str());
+  ASSERT_EQ(static_cast<int64_t>(left.size()), done.frames);
+  ExpectHeard(Last(left, 8000), 440, 1000);
+  ExpectHeard(Last(right, 8000), 1000, 440);
+  ExpectHeard(Last(right, 8000), 1600, 440);
+
+  // Leaving the conference: an empty mix is silence.
+  engine_->Mix(c.id, {});
+  size_t before = p3.ReceivedAudio().size();
+  ASSERT_TRUE(WaitUntil([&] { return p3.ReceivedAudio().size() >= before + 4000; }));
+  std::vector<int16_t> after = Last(p3.ReceivedAudio(), 1600);
+  EXPECT_LT(Power(after, 440) + Power(after, 1000), 1e3);
+}
+
+// A session mixing both sides of a bridge listens to it (silent monitor): it hears both, the
+// bridged parties keep hearing each other and never the listener.
+TEST_F(MediaEngineTest, MixingBothSidesOfABridgeListensWithoutBeingHeard) {
+  StartEngine(41800);
+  RtpPeer caller, agent, supervisor;
+  SessionInfo a = Create();
+  SessionInfo b = Create(a.id);
+  SessionInfo m = Create(a.id);
+  engine_->SetRemote(a.id, RemoteAt(caller.port()));
+  engine_->SetRemote(b.id, RemoteAt(agent.port()));
+  engine_->SetRemote(m.id, RemoteAt(supervisor.port()));
+  engine_->Bridge(a.id, b.id, "");
+  engine_->Mix(m.id, {a.id, b.id});
+  caller.Stream(a.local_port, MakeSine(440, 1000), true);
+  agent.Stream(b.local_port, MakeSine(1000, 1000), true);
+  supervisor.Stream(m.local_port, MakeSine(1600, 1000), true);
+
+  auto heard = [](const RtpPeer& peer) { return FromFirstSound(peer.ReceivedAudio(), 16000); };
+  ASSERT_TRUE(WaitUntil([&] {
+    return heard(caller).size() >= 16000 && heard(agent).size() >= 16000 &&
+           heard(supervisor).size() >= 16000;
+  }));
+  ExpectHeard(Last(heard(supervisor), 8000), 440, 1600);
+  ExpectHeard(Last(heard(supervisor), 8000), 1000, 1600);
+  ExpectHeard(Last(heard(caller), 8000), 1000, 1600);
+  ExpectHeard(Last(heard(agent), 8000), 440, 1600);
+}
+
 }  // namespace
 }  // namespace hotline::media
