@@ -16,6 +16,15 @@ Acd& Acd::operator=(Acd&&) noexcept = default;
 
 Status Acd::AddQueue(QueueConfig queue) { return core_->AddQueue(std::move(queue)); }
 Status Acd::AddAgent(AgentConfig agent) { return core_->AddAgent(std::move(agent)); }
+Result<Actions> Acd::UpdateQueue(QueueConfig queue, TimePoint now) {
+  return core_->UpdateQueue(std::move(queue), now);
+}
+Status Acd::RemoveQueue(const QueueId& queue) { return core_->RemoveQueue(queue); }
+Result<Actions> Acd::SetAgentSkills(const AgentId& agent, std::vector<SkillLevel> skills,
+                                    TimePoint now) {
+  return core_->SetAgentSkills(agent, std::move(skills), now);
+}
+bool Acd::HasQueue(const QueueId& queue) const { return core_->HasQueue(queue); }
 Result<Enqueued> Acd::Enqueue(const CallInfo& call, TimePoint now) {
   return core_->Enqueue(call, now);
 }
@@ -100,7 +109,7 @@ int Acd::Core::SkillScore(const AgentRecord& agent, const QueueRecord& queue) co
 void Acd::Core::LinkMembership(AgentIndex agent, QueueIndex queue) {
   AgentRecord& record = agents_[agent];
   QueueRecord& target = queues_[queue];
-  if (!Meets(record, target.required, target.max_relax)) return;
+  if (target.removed || !Meets(record, target.required, target.max_relax)) return;
   const bool base = Meets(record, target.required, 0);
   record.member_of.push_back({queue, base});
   target.members.push_back(agent);

@@ -89,6 +89,27 @@ class Acd {
   Status AddQueue(QueueConfig queue);
   Status AddAgent(AgentConfig agent);
 
+  // Live reconfiguration (an administrator edits queues and skills while calls run).
+  // UpdateQueue replaces the settings of the existing queue `queue.id`, with AddQueue's checks
+  // plus: an add_queue rule may not target the queue itself nor form a cycle of add_queue
+  // rules. Nothing is lost: waiting calls keep their place and are judged by the new rules as
+  // if those had applied since they entered (relaxation and borrowed queues are recomputed;
+  // overflow rules and max_wait already due apply now, so a call may leave at once); ringing,
+  // reserved and connected calls keep their agent (a new ring_timeout applies to the next
+  // offer, a new wrap_up to the next call that ends). Agents are matched again against the
+  // new required skills, and the result carries the offers to ready agents who now qualify.
+  Result<Actions> UpdateQueue(QueueConfig queue, TimePoint now);
+  // Removes a queue. Refused (state unchanged) while any call is in it (waiting, ringing,
+  // reserved or connected) or borrows its agents, or while another queue's overflow rule or
+  // max_wait_target names it. The id may be added again later.
+  Status RemoveQueue(const QueueId& queue);
+  // Replaces an agent's skills (levels >= 0). The agent's current offer or call is kept; from
+  // now on it is matched with its new skills, and if it is ready it may get a waiting call at
+  // once (returned as an Offer or Callback).
+  Result<Actions> SetAgentSkills(const AgentId& agent, std::vector<SkillLevel> skills,
+                                 TimePoint now);
+  bool HasQueue(const QueueId& queue) const;
+
   // A new call enters its queue. Fails on an unknown queue or a call id already active.
   Result<Enqueued> Enqueue(const CallInfo& call, TimePoint now);
 

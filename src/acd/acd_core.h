@@ -79,6 +79,8 @@ struct QueueRecord {
   std::size_t idle_count = 0;  // base members in ready
   double average_handle_ms = 0;
   bool handle_time_measured = false;
+  // RemoveQueue leaves a tombstone (indexes stay stable): no members, no calls, no id.
+  bool removed = false;
 };
 
 struct CallRecord {
@@ -115,6 +117,13 @@ class Acd::Core {
   // acd.cpp: configuration and queries.
   Status AddQueue(QueueConfig queue);
   Status AddAgent(AgentConfig agent);
+
+  // acd_reconfigure.cpp: live changes of queues and skills.
+  Result<Actions> UpdateQueue(QueueConfig queue, TimePoint now);
+  Status RemoveQueue(const QueueId& queue);
+  Result<Actions> SetAgentSkills(const AgentId& agent, std::vector<SkillLevel> skills,
+                                 TimePoint now);
+  bool HasQueue(const QueueId& queue) const { return queue_ids_.count(queue) > 0; }
   Result<QueueStats> Stats(const QueueId& queue, TimePoint now) const;
   Result<AgentView> AgentOf(const AgentId& agent) const;
   Result<CallView> CallOf(const CallId& call) const;
@@ -150,6 +159,12 @@ class Acd::Core {
   Duration AverageHandleTime(const QueueRecord& queue) const;
   Result<AgentIndex> FindAgent(const AgentId& agent) const;
   Result<CallSeq> FindCall(const CallId& call) const;
+
+  // acd_reconfigure.cpp helpers
+  Status CheckRules(const QueueConfig& config, std::optional<QueueIndex> self) const;
+  bool AddQueueCycle(QueueIndex queue, const QueueConfig& config) const;
+  void UnlinkMembership(AgentIndex agent, QueueIndex queue);
+  void RecomputeStickyWindow();
 
   // acd_agents.cpp helpers
   void SetState(AgentIndex agent, AgentState to, std::string reason, TimePoint now, Actions& out);

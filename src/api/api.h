@@ -80,6 +80,9 @@ class Api {
   using Done = std::function<void(std::optional<ApiError>)>;
   void CommandAgent(const store::User& user, const std::string& agent_id,
                     call::AgentCommand::Kind kind, const std::string& reason, Done done);
+  // A supervisor's phone `phone` listens to agent_id's call (silent monitor).
+  void ListenToAgent(const store::User& user, const std::string& agent_id, const std::string& phone,
+                     Done done);
   // (`reason` is the command's text: the not-ready reason, DTMF digits, a transfer target or
   // the number to dial.)
   void Wrapup(const store::User& user, const std::string& call_id, const std::string& code,
@@ -108,6 +111,7 @@ class Api {
   void ListCalls(Request& request, Respond respond);
   void GetCall(Request& request, Respond respond);
   void PostWrapup(Request& request, Respond respond);
+  void PutCallCustomer(Request& request, Respond respond);
   void ListRecordings(Request& request, Respond respond);
   void RecordingAudio(Request& request, Respond respond);
   void FindCustomers(Request& request, Respond respond);
@@ -115,12 +119,22 @@ class Api {
   void ListFlows(Request& request, Respond respond);
   void GetFlow(Request& request, Respond respond);
   void PutFlow(Request& request, Respond respond);
+  // Administration of queues, skills and business hours (api_admin.cpp).
+  void GetQueue(Request& request, Respond respond);
+  void CreateQueue(Request& request, Respond respond);
+  void PutQueue(Request& request, Respond respond);
+  void DeleteQueue(Request& request, Respond respond);
+  void PutAgentSkills(Request& request, Respond respond);
+  void GetFlowCalendars(Request& request, Respond respond);
+  void PutFlowCalendars(Request& request, Respond respond);
+  void SaveQueue(Request& request, Respond respond, bool create);
   void Events(Request& request, Respond respond);
 
   void ServeStatic(Request& request, Respond respond);
   std::optional<store::User> Authenticate(Request& request, bool allow_query_token);
   // 403 unless `user` may see agent `agent_id` (agents see only themselves).
   bool MaySeeAgent(const store::User& user, const std::string& agent_id) const;
+  void RunCommand(const call::AgentCommand& command, Done done);
   int64_t TodayStartMs() const;
 
   ApiOptions options_;

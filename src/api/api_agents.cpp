@@ -96,6 +96,30 @@ void Api::CommandAgent(const store::User& user, const std::string& agent_id,
   command.agent = agent_id;
   command.reason = reason;
   command.argument = reason;  // the same text: digits, transfer target or number for calls
+  RunCommand(command, std::move(done));
+}
+
+void Api::ListenToAgent(const store::User& user, const std::string& agent_id,
+                        const std::string& phone, Done done) {
+  if (RoleRank(user.role) < RoleRank("supervisor")) {
+    return done(Forbidden("only supervisors and admins may listen to calls"));
+  }
+  if (agent_id.empty()) return done(BadRequest("invalid_field", "\"agent\" is required"));
+  if (phone.empty() || phone.size() > 64) {
+    return done(BadRequest("invalid_field", "\"phone\" (the extension to ring) is required"));
+  }
+  call::AgentCommand command;
+  command.kind = call::AgentCommand::Kind::kListen;
+  command.agent = agent_id;
+  command.argument = phone;
+  command.requested_by = user.username;
+  RunCommand(command, std::move(done));
+}
+
+// Runs an agent command on the control thread: 404 for an unknown agent, 409 with the reason
+// when the call center refuses it now.
+void Api::RunCommand(const call::AgentCommand& command, Done done) {
+  std::string agent_id = command.agent;
   control_.Ask(
       [command](call::ControlPort& port) {
         CommandOutcome outcome;

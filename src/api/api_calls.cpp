@@ -94,6 +94,57 @@ void Api::PostWrapup(Request& request, Respond respond) {
   Wrapup(*request.user, request.params["id"], *code, *notes, std::move(respond));
 }
 
+// The customer the agent picked in the screen pop (several customers share the number); null
+// clears it. An agent may set it on a call it is offered, talks on, or handled.
+void Api::PutCallCustomer(Request& request, Respond respond) {
+  ApiError error;
+  auto body = ParseJsonObject(request.body, &error);
+  if (!body) return respond(Reply::Fail(error));
+  auto field = body->find("customer_id");
+  if (field == body->end() || !(field->is_null() || field->is_number_integer())) {
+    return respond(
+        Reply::Fail(BadRequest("invalid_field", "\"customer_id\" must be a customer id or null")));
+  }
+  std::optional<int64_t> customer_id;
+  if (!field->is_null()) customer_id = field->get<int64_t>();
+  std::string call_id = request.params["id"];
+  auto call = calls_.GetCall(call_id);
+  if (!call) return respond(Reply::Fail(Internal(call.error().message)));
+  if (!*call) return respond(Reply::Fail(NotFound("no call " + call_id)));
+  if (customer_id) {
+    auto customer = customers_.Get(*customer_id);
+    if (!customer) return respond(Reply::Fail(Internal(customer.error().message)));
+    if (!*customer) {
+      return respond(Reply::Fail(
+          Unprocessable("unknown_customer", "no customer " + std::to_string(*customer_id))));
+    }
+  }
+  auto save = [this, call_id, customer_id, respond, record = **call]() mutable {
+    auto saved = calls_.SetCustomer(call_id, customer_id);
+    if (!saved) return respond(Reply::Fail(Internal(saved.error().message)));
+    record.customer_id = customer_id;
+    respond(Reply::Json({{"call", ToJson(record)}}));
+  };
+  const store::User& user = *request.user;
+  if (user.role != "agent" || (*call)->agent == user.agent_id) return save();
+  // Not (yet) in the record as the agent's: allowed while the call rings or talks at it.
+  std::string agent = user.agent_id;
+  control_.Ask(
+      [agent](call::ControlPort& port) {
+        for (const auto& a : port.Agents()) {
+          if (a.id == agent) return a.call_id;
+        }
+        return std::string();
+      },
+      [call_id, save, respond](std::string live_call) mutable {
+        if (live_call != call_id) {
+          return respond(
+              Reply::Fail(Forbidden("agents may only pick customers on their own calls")));
+        }
+        save();
+      });
+}
+
 void Api::Wrapup(const store::User& user, const std::string& call_id, const std::string& code,
                  const std::string& notes, std::function<void(Reply)> done) {
   if (code.size() > 64) {

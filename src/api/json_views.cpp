@@ -70,6 +70,7 @@ json ToJson(const call::CtiEvent& e) {
   text("caller", e.caller);
   text("caller_name", e.caller_name);
   text("ivr_path", e.ivr_path);
+  text("target", e.target);
   if (e.wait_ms != 0) out["wait_ms"] = e.wait_ms;
   json data = json::object();
   for (const auto& [key, value] : e.data) data[key] = value;
@@ -105,7 +106,8 @@ json ToJson(const store::CallRecord& c) {
           {"transfers", c.transfers},
           {"survey_score", Optional(c.survey_score)},
           {"wrapup_code", OptionalText(c.wrapup_code)},
-          {"notes", OptionalText(c.notes)}};
+          {"notes", OptionalText(c.notes)},
+          {"customer_id", Optional(c.customer_id)}};
 }
 
 json ToJson(const store::RecordingInfo& r) {

@@ -23,11 +23,6 @@ json UserJson(const store::User& user) {
           {"display_name", user.display_name}};
 }
 
-const std::set<std::string>& NotSupported() {
-  static const std::set<std::string> kCommands = {"answer", "consult", "conference"};
-  return kCommands;
-}
-
 }  // namespace
 
 WsSession::WsSession(beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user)
@@ -171,11 +166,13 @@ void WsSession::Handle(const std::string& text) {
   auto self = shared_from_this();
 
   if (command == "ping") return ReplyOk(id, {{"pong", true}});
-  if (NotSupported().count(command) > 0) {
-    return ReplyError(id, {501, "not_supported",
-                           "\"" + command +
-                               "\" is not available yet (call control from the "
-                               "desktop is not built)"});
+  if (command == "listen" || command == "monitor") {
+    api_.ListenToAgent(user_, text_field("agent"), text_field("phone"),
+                       [self, id](std::optional<ApiError> error) {
+                         if (error) return self->ReplyError(id, *error);
+                         self->ReplyOk(id);
+                       });
+    return;
   }
   static const std::map<std::string, call::AgentCommand::Kind> kAgentCommands = {
       {"login", call::AgentCommand::Kind::kLogin},
@@ -188,15 +185,23 @@ void WsSession::Handle(const std::string& text) {
       {"resume", call::AgentCommand::Kind::kResume},
       {"transfer", call::AgentCommand::Kind::kTransfer},
       {"dial", call::AgentCommand::Kind::kDial},
+      {"answer", call::AgentCommand::Kind::kAnswer},
+      {"consult", call::AgentCommand::Kind::kConsult},
+      {"conference", call::AgentCommand::Kind::kConference},
+      {"complete_transfer", call::AgentCommand::Kind::kCompleteTransfer},
+      {"cancel_consult", call::AgentCommand::Kind::kCancelConsult},
   };
   // The text each command takes: a not-ready reason, DTMF digits, a transfer target, a number.
   static const std::map<std::string, std::string> kArgumentField = {
-      {"not_ready", "reason"}, {"dtmf", "digits"}, {"transfer", "target"}, {"dial", "number"}};
+      {"not_ready", "reason"}, {"dtmf", "digits"},    {"transfer", "target"},
+      {"dial", "number"},      {"consult", "target"}, {"conference", "target"}};
   auto agent_command = kAgentCommands.find(command);
   if (agent_command != kAgentCommands.end()) {
     auto field = kArgumentField.find(command);
     std::string argument = field == kArgumentField.end() ? "" : text_field(field->second.c_str());
-    if (field != kArgumentField.end() && field->first != "not_ready" && argument.empty()) {
+    // A conference may join the consultation in progress: its target is optional.
+    bool optional = command == "not_ready" || command == "conference";
+    if (field != kArgumentField.end() && !optional && argument.empty()) {
       return ReplyError(id, BadRequest("invalid_field", "\"" + field->second + "\" is required"));
     }
     api_.CommandAgent(user_, user_.agent_id, agent_command->second, argument,

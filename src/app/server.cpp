@@ -19,6 +19,7 @@
 #include "store/cdr_store.h"
 #include "store/customer_store.h"
 #include "store/flow_store.h"
+#include "store/queue_store.h"
 #include "store/sqlite_db.h"
 #include "store/store_writer.h"
 
@@ -36,6 +37,37 @@ sigset_t BlockWatchedSignals() {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+// The queues and agents' skills to start with: seeded from `config` on the first start, then
+// the database's.
+struct AcdLists {
+  std::vector<QueueSettings> queues;
+  std::vector<AgentSettings> agents;
+};
+Result<AcdLists> LoadAcdConfig(store::SqliteDb& db, const Config& config) {
+  store::QueueStore queue_store(db);
+  auto seeded =
+      queue_store.SeedOnce(config.queues, config.agents, std::chrono::system_clock::now());
+  if (!seeded) return Error{"queues: " + seeded.error().message};
+  if (*seeded) {
+    HLOG_INFO("queues and agent skills stored from the configuration ({} queue(s))",
+              config.queues.size());
+  }
+  AcdLists lists;
+  auto queues = queue_store.Queues();
+  if (!queues) return Error{"queues: " + queues.error().message};
+  auto agents = queue_store.AgentSkills();
+  if (!agents) return Error{"agent skills: " + agents.error().message};
+  lists.queues = std::move(queues).value();
+  lists.agents = std::move(agents).value();
+  if (!*seeded) {
+    HLOG_INFO(
+        "{} queue(s) and the agents' skills from the database (the configuration's "
+        "queues and agents only seed it)",
+        lists.queues.size());
+  }
+  return lists;
 }
 
 }  // namespace
@@ -99,6 +131,18 @@ int RunServer(const Config& config) {
     return 1;
   }
 
+  // Queues and agents' skills live in the database too (tables queues, agent_skills): the
+  // configuration seeds them on first start, then the administrator's edits win. The control
+  // thread starts from what is stored.
+  Config live_config = config;
+  auto acd_lists = LoadAcdConfig(**control_db, config);
+  if (!acd_lists) {
+    HLOG_ERROR("{}", acd_lists.error().message);
+    return 1;
+  }
+  live_config.queues = std::move(acd_lists->queues);
+  live_config.agents = std::move(acd_lists->agents);
+
   SystemClock clock;
   media::TtsEngine tts(config.data_dir + "/prompts-cache");
 
@@ -147,7 +191,8 @@ int RunServer(const Config& config) {
 
   sip::Stack stack(sip_options, forwarder, clock);
   stack_ptr = &stack;
-  call::CallController call_controller(config, stack, media, records, tts, clock, &customer_lookup);
+  call::CallController call_controller(live_config, stack, media, records, tts, clock,
+                                       &customer_lookup);
   forwarder.target = &call_controller;
 
   if (auto started = media.Start(); !started.ok()) {

@@ -7,25 +7,11 @@
 #include <algorithm>
 
 #include "call/call_controller.h"
+#include "call/dial_string.h"
 #include "call/sdp_negotiation.h"
 #include "common/log.h"
 
 namespace hotline::call {
-
-namespace {
-
-bool ValidDigits(const std::string& digits, std::size_t max, bool allow_plus) {
-  if (digits.empty() || digits.size() > max) return false;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    char c = digits[i];
-    bool ok = (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') ||
-              (allow_plus && c == '+' && i == 0);
-    if (!ok) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 // The answered call in which `agent` talks: as the queue's agent, or as either side of a call
 // between users. *agent_is_callee says whether the agent is the called side.
@@ -53,6 +39,10 @@ Status CallController::SendAgentDigits(const std::string& agent, const std::stri
   Call* call = AgentCall(agent, &callee);
   if (call == nullptr) return Error{"agent " + agent + " is not on a call"};
   HLOG_INFO("call {}: agent {} sends DTMF {}", call->id, agent, digits);
+  if (call->third.phase == ThirdPartyPhase::kConsulting) {
+    media_.SendDtmf(call->third.media, digits);  // the consulted party's menu, say
+    return Status::Ok();
+  }
   media_.SendDtmf(callee ? call->caller_media : call->callee_media, digits);
   return Status::Ok();
 }
@@ -61,6 +51,9 @@ Status CallController::HoldAgentCall(const std::string& agent, bool hold) {
   bool callee = false;
   Call* call = AgentCall(agent, &callee);
   if (call == nullptr) return Error{"agent " + agent + " is not on a call"};
+  if (call->third.phase != ThirdPartyPhase::kNone) {
+    return Error{"finish the consultation or conference first"};
+  }
   if (hold == call->held_by_agent) return Status::Ok();
   media::SessionId other = callee ? call->caller_media : call->callee_media;
   if (hold) {
@@ -90,6 +83,9 @@ Status CallController::TransferAgentCall(const std::string& agent, const std::st
   if (!callee) return Error{"only the called side can transfer this call"};
   if (target.empty() || target == agent) return Error{"transfer needs another target"};
   Call& call = *found;
+  if (call.third.phase != ThirdPartyPhase::kNone) {
+    return Error{"a consultation is in progress: complete or cancel it"};
+  }
   bool to_queue = QueueSettingsFor(target) != nullptr;
   bool to_user = !to_queue && stack_.IsKnownUser(target);
   if (to_user && (busy_users_.count(target) != 0 || stack_.Contacts(target).empty())) {
@@ -101,6 +97,7 @@ Status CallController::TransferAgentCall(const std::string& agent, const std::st
   }
   HLOG_INFO("call {}: agent {} transfers the caller to {}", call.id, agent, target);
   records_.AddTransfer(call.id);
+  DropListeners(call);
   if (call.held_by_agent) {
     media_.StopPlay(call.caller_media);
     call.held_by_agent = false;
@@ -234,6 +231,49 @@ bool CallController::OnDialAgentResponse(Call& call, sip::LegId leg, int status,
       call,
       {{"sip:" + call.to_number + "@" + trunk.address + ":" + std::to_string(trunk.port), {}}});
   return true;
+}
+
+// Answer from the desktop: the agent's ringing phones are rung again asking them to answer by
+// themselves (auto-answer headers); a phone that ignores the headers simply rings on.
+Status CallController::AnswerForAgent(const std::string& agent) {
+  for (auto& [id, owned] : calls_) {
+    Call& call = *owned;
+    if (call.state == CallState::kEnding) continue;
+    if (call.app == CallApp::kQueue) {
+      std::vector<sip::LegId> ringing;
+      for (const auto& [leg, who] : call.queue.agent_by_branch) {
+        if (who == agent) ringing.push_back(leg);
+      }
+      if (ringing.empty()) continue;
+      HLOG_INFO("call {}: agent {} answers from the desktop", call.id, agent);
+      for (sip::LegId leg : ringing) {
+        call.queue.agent_by_branch.erase(leg);
+        RetireLeg(call, leg);
+      }
+      RingAgentPhones(call, agent, /*auto_answer=*/true);
+      return Status::Ok();
+    }
+    if (call.app == CallApp::kUser && call.state == CallState::kRinging &&
+        call.callee_user == agent && !call.branches.empty()) {
+      HLOG_INFO("call {}: user {} answers from the desktop", call.id, agent);
+      for (sip::LegId leg : call.branches) RetireLeg(call, leg);
+      call.branches.clear();
+      LocalEndpoint local{config_.listen, call.callee_local_port, call.sdp_session_id,
+                          call.sdp_version};
+      std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
+      for (const auto& contact : stack_.Contacts(agent)) {
+        sip::LegId leg = stack_.Ring(contact, call.from_number, call.from_display, agent, offer,
+                                     /*auto_answer=*/true);
+        call.branches.push_back(leg);
+        call.live_legs++;
+        call_by_leg_[leg] = call.id;
+      }
+      return Status::Ok();
+    }
+  }
+  bool callee = false;
+  if (AgentCall(agent, &callee) != nullptr) return Status::Ok();  // answered already
+  return Error{"no call is ringing for agent " + agent};
 }
 
 }  // namespace hotline::call

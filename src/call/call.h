@@ -43,6 +43,36 @@ struct QueueState {
   bool announcing = false;  // an announcement replaces the music on hold right now
 };
 
+// A third party the agent brings into its call (consult_calls.cpp): while it rings and while
+// the agent talks to it, the other party waits on music on hold; then the agent completes the
+// transfer (leaves), joins all three in a conference, or returns to the other party.
+enum class ThirdPartyPhase { kNone, kRinging, kConsulting, kConference };
+
+struct ThirdParty {
+  ThirdPartyPhase phase = ThirdPartyPhase::kNone;
+  std::string agent;                 // who brought it in
+  std::string target;                // the number dialled (a user or an outside number)
+  std::string user;                  // the SIP user, when the target is one (marked busy)
+  bool agent_is_callee = true;       // which side of the call is the agent's
+  bool join_on_answer = false;       // conference at once when it answers (no consultation)
+  std::vector<sip::LegId> branches;  // ringing
+  sip::LegId leg = 0;                // answered
+  media::SessionId media = 0;
+  uint16_t local_port = 0;
+  uint64_t timer = 0;  // no answer
+};
+
+// A supervisor listening to the call (monitor_calls.cpp): the supervisor's phone is rung and
+// hears both sides; nobody hears the supervisor.
+struct Listener {
+  std::string supervisor;  // who asked (console user)
+  std::string phone;       // the SIP user whose phone listens (marked busy)
+  std::vector<sip::LegId> branches;
+  sip::LegId leg = 0;
+  media::SessionId media = 0;
+  uint16_t local_port = 0;
+};
+
 struct Call {
   std::string id;  // the CDR id
   CallApp app = CallApp::kUser;
@@ -88,6 +118,13 @@ struct Call {
   // caller leg, then the number is called.
   std::vector<sip::LegId> dial_agent_legs;
   bool click_to_dial = false;
+
+  // Legs we replaced and hung up (a phone rung again with auto-answer): their responses are
+  // ignored; they only count as live until they terminate.
+  std::vector<sip::LegId> retired_legs;
+  // Consultation / conference, and supervisors listening.
+  ThirdParty third;
+  std::vector<Listener> listeners;
 
   // IVR flow application; kept until the call is released (its requests may end the call).
   std::unique_ptr<IvrDriver> ivr;

@@ -295,6 +295,11 @@ void CallController::RingTargets(Call& call, const std::vector<sip::ContactTarge
 void CallController::OnInviteResponse(sip::LegId leg, int status, const std::string& sdp) {
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
+  const auto& retired = call->retired_legs;
+  if (std::find(retired.begin(), retired.end(), leg) != retired.end()) return;
+  if (ThirdPartyResponse(*call, leg, status, sdp) || ListenerResponse(*call, leg, status, sdp)) {
+    return;
+  }
   if (call->app == CallApp::kQueue && QueueInviteResponse(*call, leg, status, sdp)) return;
   if (call->click_to_dial && OnDialAgentResponse(*call, leg, status, sdp)) return;
   if (status < 200) {
@@ -381,6 +386,10 @@ void CallController::OnReinvite(sip::LegId leg, const std::string& sdp) {
     stack_.Respond(leg, 491, "Request Pending");
     return;
   }
+  if (IsExtraLeg(*call, leg)) {
+    AnswerExtraReinvite(*call, leg, sdp);
+    return;
+  }
   bool from_caller = leg == call->caller_leg;
   media::SessionId own = from_caller ? call->caller_media : call->callee_media;
   uint16_t own_port = from_caller ? call->caller_local_port : call->callee_local_port;
@@ -430,6 +439,7 @@ void CallController::OnCancel(sip::LegId leg) {
 void CallController::OnBye(sip::LegId leg) {
   Call* call = FindByLeg(leg);
   if (call == nullptr) return;
+  if (ThirdPartyBye(*call, leg)) return;
   bool caller = leg == call->caller_leg;
   if (call->app == CallApp::kQueue && !caller && leg == call->callee_leg &&
       call->queue.phase == QueuePhase::kConnected) {
@@ -442,7 +452,7 @@ void CallController::OnBye(sip::LegId leg) {
 
 void CallController::OnInfoDtmf(sip::LegId leg, char digit) {
   Call* call = FindByLeg(leg);
-  if (call == nullptr) return;
+  if (call == nullptr || IsExtraLeg(*call, leg)) return;
   if (IsBridged(*call)) {
     bool from_caller = leg == call->caller_leg;
     media_.SendDtmf(from_caller ? call->callee_media : call->caller_media, std::string(1, digit));
@@ -464,6 +474,10 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
   }
   Call* call = FindByMedia(event.session);
   if (call == nullptr) return;
+  if (IsExtraMedia(*call, event.session)) {
+    if (event.kind == Kind::kRtpTimeout) OnExtraMediaTimeout(*call, event.session);
+    return;  // a third party's or listener's digits go nowhere
+  }
   switch (event.kind) {
     case Kind::kDtmf: {
       const char* source = event.dtmf_source == media::DtmfSource::kInband ? "inband" : "rfc4733";
@@ -544,6 +558,8 @@ void CallController::EndCall(Call& call, const std::string& disposition, const s
   if (call.app_timer != 0) stack_.CancelTimer(call.app_timer);
   call.no_answer_timer = call.app_timer = 0;
   if (!was_ending) {
+    DropThirdParty(call);
+    DropListeners(call);
     LeaveQueue(call);
     // Stop media now (this also finalizes the recording); records close right away so the
     // CDR does not depend on the far end completing its transaction.
@@ -608,6 +624,10 @@ void CallController::OnLegTerminated(sip::LegId leg) {
   call_by_leg_.erase(leg);
   if (call == nullptr) return;
   call->live_legs--;
+  if (ExtraLegTerminated(*call, leg)) {
+    ReleaseIfIdle(*call);
+    return;
+  }
   if (leg == call->caller_leg) call->caller_leg = 0;
   if (leg == call->callee_leg) call->callee_leg = 0;
   auto& branches = call->branches;

@@ -62,6 +62,12 @@ class CallController final : public sip::StackHandler, public ControlPort {
   Status Command(const AgentCommand& command) override;
   uint64_t Subscribe(std::function<void(const CtiEvent&)> listener) override;
   void Unsubscribe(uint64_t id) override;
+  // ControlPort administration (queue_admin.cpp)
+  std::vector<QueueSettings> QueueSettingsList() override;
+  Status PutQueue(const QueueSettings& queue) override;
+  Status DeleteQueue(const std::string& name) override;
+  Status SetAgentSkills(const std::string& agent,
+                        const std::map<std::string, int>& skills) override;
 
  private:
   Status HangUpAgent(const std::string& agent);
@@ -72,6 +78,38 @@ class CallController final : public sip::StackHandler, public ControlPort {
   Status TransferAgentCall(const std::string& agent, const std::string& target);
   Status DialForAgent(const std::string& agent, const std::string& number);
   bool OnDialAgentResponse(Call& call, sip::LegId leg, int status, const std::string& sdp);
+  Status AnswerForAgent(const std::string& agent);
+  void RingAgentPhones(Call& call, const std::string& agent, bool auto_answer);
+  // A leg we give up on: hung up, its responses ignored, counted until it terminates.
+  void RetireLeg(Call& call, sip::LegId leg, bool hang_up = true);
+  // Consultation, transfer after it, conference (consult_calls.cpp).
+  Status ConsultAgentCall(const std::string& agent, const std::string& target, bool join_on_answer);
+  Status ConferenceAgentCall(const std::string& agent, const std::string& target);
+  Status CompleteAgentTransfer(const std::string& agent);
+  Status CancelAgentConsult(const std::string& agent);
+  bool ThirdPartyResponse(Call& call, sip::LegId leg, int status, const std::string& sdp);
+  void StartConference(Call& call);
+  void CompleteTransfer(Call& call, bool agent_hung_up);
+  // The third party is gone (refused, cancelled, hung up): the agent is back with the other
+  // party (a new recording file).
+  void EndThirdParty(Call& call, const std::string& reason, bool remote_hung_up);
+  // Ends the third party's part without going back (the whole call is ending).
+  void DropThirdParty(Call& call);
+  // BYE, lost leg, RTP timeout or DTMF from a third party or listener: true when handled.
+  bool ThirdPartyBye(Call& call, sip::LegId leg);
+  bool ExtraLegTerminated(Call& call, sip::LegId leg);
+  bool IsExtraLeg(const Call& call, sip::LegId leg) const;
+  bool IsExtraMedia(const Call& call, media::SessionId session) const;
+  void OnExtraMediaTimeout(Call& call, media::SessionId session);
+  void AnswerExtraReinvite(Call& call, sip::LegId leg, const std::string& sdp);
+  void PublishConsult(const Call& call, const std::string& state, const std::string& reason);
+  // Silent monitoring (monitor_calls.cpp).
+  Status ListenToAgent(const std::string& supervisor, const std::string& agent,
+                       const std::string& phone);
+  bool ListenerResponse(Call& call, sip::LegId leg, int status, const std::string& sdp);
+  void RefreshListeners(Call& call);
+  void DropListener(Call& call, size_t index);
+  void DropListeners(Call& call);
   void Publish(CtiEvent event);
   CtiEvent CallEvent(const std::string& type, const Call& call, const std::string& agent);
   void PublishQueueChanged(const std::string& queue);
@@ -210,6 +248,13 @@ class CallController final : public sip::StackHandler, public ControlPort {
   media::AudioPtr user_voicemail_prompt_;  // "not available, leave a message" (zh + en)
   uint64_t sdp_session_counter_ = 1;
   bool shutting_down_ = false;
+  // Queues and agents' skills as they are now (queue_admin.cpp): start from the configuration
+  // (which app/server.cpp loads from the database) and follow the administrator's edits;
+  // QueueSettingsFor, the snapshots and the ACD read these, never config_.queues/agents.
+  std::vector<QueueSettings> live_queues_ = config_.queues;
+  std::map<std::string, std::map<std::string, int>> live_skills_ = SkillsByAgent(config_.agents);
+  static std::map<std::string, std::map<std::string, int>> SkillsByAgent(
+      const std::vector<AgentSettings>& agents);
 };
 
 }  // namespace hotline::call

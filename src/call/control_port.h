@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/config.h"
 #include "common/result.h"
 
 namespace hotline::call {
@@ -63,6 +64,9 @@ struct QueueSnapshot {
 //   call.offered   agent, call_id, queue, caller, caller_name, ivr_path, wait_ms, data
 //   call.answered  agent, call_id, queue, caller, wait_ms
 //   call.ended     agent, call_id, queue, caller, reason (who hung up / how it ended)
+//   call.consult   agent, call_id, queue, caller, target, state (ringing | talking |
+//                  conference | ended), reason (of ended: transferred, cancelled, no_answer,
+//                  busy, hung_up, failed)
 //   queue.changed  queue (waiting count or longest wait changed)
 struct CtiEvent {
   std::string type;
@@ -70,6 +74,7 @@ struct CtiEvent {
   std::string agent;
   std::string state, previous_state, reason;
   std::string call_id, queue, caller, caller_name, ivr_path;
+  std::string target;  // call.consult: the party the agent brought in
   int64_t wait_ms = 0;
   // What the caller entered in the IVR and what the IVR learnt (e.g. account, language,
   // customer.name, customer.vip); masked values (PINs) are never included.
@@ -80,7 +85,14 @@ struct CtiEvent {
 // (the one it answered or placed): kDtmf sends `argument` digits to the other party, kHold /
 // kResume put it on music on hold and back, kTransfer hands it to `argument` (a queue name, an
 // extension or an outside number) and drops the agent, kDial rings the agent's phone and then
-// calls the number `argument` (click to dial).
+// calls the number `argument` (click to dial). kAnswer rings the agent's ringing phone again
+// asking it to answer by itself (auto-answer headers). kConsult rings `argument` (a user or a
+// number) while the other party waits on hold; kConference does the same and joins all three
+// as soon as it answers, or joins a consultation in progress; kCompleteTransfer leaves the
+// other party with the consulted one; kCancelConsult drops the consulted party and returns.
+// kListen (a supervisor's command): `agent` is the agent whose call is listened to, `argument`
+// the SIP user whose phone rings and hears it (silent monitor), `requested_by` the supervisor.
+
 struct AgentCommand {
   enum class Kind {
     kLogin,
@@ -92,12 +104,20 @@ struct AgentCommand {
     kHold,
     kResume,
     kTransfer,
-    kDial
+    kDial,
+    kAnswer,
+    kConsult,
+    kConference,
+    kCompleteTransfer,
+    kCancelConsult,
+    kListen
   };
   Kind kind = Kind::kReady;
   std::string agent;
-  std::string reason;    // kNotReady
-  std::string argument;  // kDtmf digits, kTransfer target, kDial number
+  std::string reason;        // kNotReady
+  std::string argument;      // kDtmf digits, kTransfer/kConsult/kConference target, kDial number,
+                             // kListen phone
+  std::string requested_by;  // kListen: the supervisor
 };
 
 class ControlPort {
@@ -110,6 +130,19 @@ class ControlPort {
   // Returns a subscription id; the listener gets every event from now on.
   virtual uint64_t Subscribe(std::function<void(const CtiEvent&)> listener) = 0;
   virtual void Unsubscribe(uint64_t id) = 0;
+
+  // ---- Administration: queues and agents' skills changed live (call/queue_admin.cpp) ----
+  // The queues as the ACD runs them now (every setting, in listing order).
+  virtual std::vector<QueueSettings> QueueSettingsList() = 0;
+  // Adds the queue, or replaces the settings of the queue with that name: checked with
+  // common/queue_rules.h against the live queues, then applied to the ACD (waiting calls keep
+  // their place, see acd::Acd::UpdateQueue). Error: why it was refused; nothing changed then.
+  virtual Status PutQueue(const QueueSettings& queue) = 0;
+  // Removes a queue; refused while calls are in it or another queue's rules name it.
+  virtual Status DeleteQueue(const std::string& name) = 0;
+  // Replaces an agent's skills (skill -> level 0-100); refused for an unknown agent.
+  virtual Status SetAgentSkills(const std::string& agent,
+                                const std::map<std::string, int>& skills) = 0;
 };
 
 }  // namespace hotline::call

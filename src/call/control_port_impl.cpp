@@ -25,8 +25,6 @@ SkillList ToSkillList(const std::map<std::string, int>& skills) {
 }  // namespace
 
 std::vector<AgentSnapshot> CallController::Agents() {
-  std::map<std::string, const AgentSettings*> skilled;
-  for (const auto& agent : config_.agents) skilled[agent.user] = &agent;
   std::vector<AgentSnapshot> out;
   for (const auto& user : config_.users) {
     auto view = acd_.Agent(user.number);
@@ -42,8 +40,8 @@ std::vector<AgentSnapshot> CallController::Agents() {
       auto call = call_by_acd_id_.find(*view->call);
       snapshot.call_id = call != call_by_acd_id_.end() ? call->second : *view->call;
     }
-    auto skills = skilled.find(user.number);
-    if (skills != skilled.end()) snapshot.skills = ToSkillList(skills->second->skills);
+    auto skills = live_skills_.find(user.number);
+    if (skills != live_skills_.end()) snapshot.skills = ToSkillList(skills->second);
     snapshot.calls_handled = view->calls_handled;
     snapshot.talk_ms = Ms(view->talk_time);
     snapshot.registered = !stack_.Contacts(user.number).empty();
@@ -55,7 +53,7 @@ std::vector<AgentSnapshot> CallController::Agents() {
 std::vector<QueueSnapshot> CallController::Queues() {
   std::vector<QueueSnapshot> out;
   TimePoint now = clock_.Now();
-  for (const auto& settings : config_.queues) {
+  for (const auto& settings : live_queues_) {
     auto stats = acd_.Stats(settings.name, now);
     if (!stats.ok()) continue;
     QueueSnapshot queue;
@@ -136,6 +134,18 @@ Status CallController::Command(const AgentCommand& command) {
       return TransferAgentCall(command.agent, command.argument);
     case AgentCommand::Kind::kDial:
       return DialForAgent(command.agent, command.argument);
+    case AgentCommand::Kind::kAnswer:
+      return AnswerForAgent(command.agent);
+    case AgentCommand::Kind::kConsult:
+      return ConsultAgentCall(command.agent, command.argument, /*join_on_answer=*/false);
+    case AgentCommand::Kind::kConference:
+      return ConferenceAgentCall(command.agent, command.argument);
+    case AgentCommand::Kind::kCompleteTransfer:
+      return CompleteAgentTransfer(command.agent);
+    case AgentCommand::Kind::kCancelConsult:
+      return CancelAgentConsult(command.agent);
+    case AgentCommand::Kind::kListen:
+      return ListenToAgent(command.requested_by, command.agent, command.argument);
   }
   if (!result.ok()) return Error{result.error().message};
   PerformAcd(std::move(result).value());
@@ -147,6 +157,16 @@ Status CallController::HangUpAgent(const std::string& agent) {
   for (auto& [id, owned] : calls_) {
     Call& call = *owned;
     if (call.state == CallState::kEnding) continue;
+    if (call.third.phase != ThirdPartyPhase::kNone && call.third.agent == agent) {
+      // Hanging up from the desktop ends the consultation (the caller comes back); in a
+      // conference the agent leaves the other two talking.
+      if (call.third.phase == ThirdPartyPhase::kConference) {
+        CompleteTransfer(call, /*agent_hung_up=*/false);
+      } else {
+        EndThirdParty(call, "cancelled", false);
+      }
+      return Status::Ok();
+    }
     if (call.app == CallApp::kQueue && call.queue.agent == agent &&
         call.queue.phase == QueuePhase::kConnected) {
       HLOG_INFO("call {}: agent {} hangs up from the desktop", call.id, agent);

@@ -31,7 +31,7 @@ bool IsRefusal(int status) { return status == 486 || status == 600 || status == 
 }  // namespace
 
 const QueueSettings* CallController::QueueSettingsFor(const std::string& name) const {
-  for (const auto& queue : config_.queues) {
+  for (const auto& queue : live_queues_) {
     if (queue.name == name) return &queue;
   }
   return nullptr;
@@ -325,21 +325,26 @@ void CallController::RingAgent(Call& call, const std::string& agent) {
     if (call.sdp_session_id == 0) call.sdp_session_id = sdp_session_counter_++;
   }
   busy_users_.insert(agent);
+  HLOG_INFO("call {}: ringing agent {} ({} phone(s))", call.id, agent, contacts.size());
+  call.queue.offered_at = clock_.WallNow();
+  RingAgentPhones(call, agent, /*auto_answer=*/false);
+  Publish(CallEvent("call.offered", call, agent));
+}
+
+// Rings every registered phone of the agent for the call (its agent leg's media).
+void CallController::RingAgentPhones(Call& call, const std::string& agent, bool auto_answer) {
   LocalEndpoint local{config_.listen, call.callee_local_port, call.sdp_session_id,
                       call.sdp_version};
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   bool callback = call.queue.phase == QueuePhase::kCallbackAgent;
   std::string display = callback ? "Callback " + call.to_number : call.from_display;
   std::string from = callback ? call.to_number : call.from_number;
-  HLOG_INFO("call {}: ringing agent {} ({} phone(s))", call.id, agent, contacts.size());
-  call.queue.offered_at = clock_.WallNow();
-  for (const auto& contact : contacts) {
-    sip::LegId leg = stack_.Ring(contact, from, display, agent, offer);
+  for (const auto& contact : stack_.Contacts(agent)) {
+    sip::LegId leg = stack_.Ring(contact, from, display, agent, offer, auto_answer);
     call.queue.agent_by_branch[leg] = agent;
     call.live_legs++;
     call_by_leg_[leg] = call.id;
   }
-  Publish(CallEvent("call.offered", call, agent));
 }
 
 void CallController::PublishCallEnded(const Call& call, const std::string& agent,
@@ -469,6 +474,7 @@ void CallController::ConnectAgent(Call& call) {
 // IVR (survey) if the flow continues, else the call ends.
 void CallController::OnAgentHungUp(Call& call) {
   HLOG_INFO("call {}: agent {} hung up", call.id, call.queue.agent);
+  DropListeners(call);
   PublishCallEnded(call, call.queue.agent, "agent_hung_up");
   std::string acd_id = call.queue.acd_id;
   call.queue.phase = QueuePhase::kNone;

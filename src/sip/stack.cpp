@@ -372,7 +372,7 @@ void Stack::Challenge(LegId id, bool stale) {
 
 LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
                   const std::string& from_display, const std::string& to_user,
-                  const std::string& sdp) {
+                  const std::string& sdp, bool auto_answer) {
   std::string host = options_.listen_ip + ":" + std::to_string(options_.port);
   std::string from = "<sip:" + from_user + "@" + host + ">";
   if (!from_display.empty()) from = "\"" + from_display + "\" " + from;
@@ -380,8 +380,13 @@ LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
   nua_handle_t* nh = nua_handle(impl_->nua, nullptr, SIPTAG_TO_STR(to.c_str()),
                                 SIPTAG_FROM_STR(from.c_str()), TAG_END());
   LegRecord* leg = impl_->NewLeg(nh, /*incoming=*/false);
+  std::string call_info = "<sip:" + host + ">;answer-after=0";
   nua_invite(nh, NUTAG_URL(target.uri.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-             SIPTAG_PAYLOAD_STR(sdp.c_str()), TAG_END());
+             SIPTAG_PAYLOAD_STR(sdp.c_str()),
+             TAG_IF(auto_answer, SIPTAG_CALL_INFO_STR(call_info.c_str())),
+             TAG_IF(auto_answer,
+                    SIPTAG_HEADER_STR("Alert-Info: <http://localhost>;info=alert-autoanswer")),
+             TAG_END());
   return leg->id;
 }
 

@@ -122,8 +122,11 @@ class Stack {
   // 407 with a fresh nonce (stale=true marks an expired nonce).
   void Challenge(LegId leg, bool stale);
   // Sends an INVITE to a registered contact on behalf of a caller; returns the new leg.
+  // auto_answer asks the phone to answer by itself (Call-Info answer-after=0 and Alert-Info
+  // info=alert-autoanswer, understood by most desk phones and softphones); others just ring.
   LegId Ring(const ContactTarget& target, const std::string& from_user,
-             const std::string& from_display, const std::string& to_user, const std::string& sdp);
+             const std::string& from_display, const std::string& to_user, const std::string& sdp,
+             bool auto_answer = false);
   // Hangs up a leg whatever its state: CANCEL if our INVITE is unanswered, BYE if
   // established, a final error response if it is an unanswered incoming INVITE.
   void Hangup(LegId leg, int status_if_unanswered = 480);

@@ -10,7 +10,7 @@ const char* const kCallColumns =
     "id, from_number, from_display, to_number, direction, start_ms, answer_ms, end_ms, talk_ms, "
     "total_ms, disposition, hangup_cause, hangup_side, state, recording_path, ivr_path, queue, "
     "queued_ms, wait_ms, agent, agent_answer_ms, hold_ms, wrapup_ms, abandoned_ms, transfers, "
-    "survey_score, wrapup_code, notes";
+    "survey_score, wrapup_code, notes, customer_id";
 
 CallRecord ReadCall(const Statement& s) {
   CallRecord c;
@@ -42,6 +42,7 @@ CallRecord ReadCall(const Statement& s) {
   c.survey_score = s.OptionalInt(25);
   c.wrapup_code = s.Text(26);
   c.notes = s.Text(27);
+  c.customer_id = s.OptionalInt(28);
   return c;
 }
 
@@ -134,6 +135,15 @@ Result<bool> CallQueries::SetWrapup(const std::string& id, const std::string& co
   auto query = db_.Prepare("UPDATE calls SET wrapup_code = ?2, notes = ?3 WHERE id = ?1");
   if (!query) return query.error();
   if (auto ran = query->Bind(1, id).Bind(2, code).Bind(3, notes).Run(); !ran.ok()) {
+    return Error{ran.message()};
+  }
+  return db_.Changes() > 0;
+}
+
+Result<bool> CallQueries::SetCustomer(const std::string& id, std::optional<int64_t> customer_id) {
+  auto query = db_.Prepare("UPDATE calls SET customer_id = ?2 WHERE id = ?1");
+  if (!query) return query.error();
+  if (auto ran = query->Bind(1, id).Bind(2, customer_id).Run(); !ran.ok()) {
     return Error{ran.message()};
   }
   return db_.Changes() > 0;

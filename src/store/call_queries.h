@@ -1,5 +1,6 @@
 // store/call_queries.h: the reads the API makes on call records (table calls) and recordings,
-// and the one write it owns there: the agent's wrap-up code and notes. Lists are newest
+// and the writes it owns there: the agent's wrap-up code and notes, and the customer the
+// agent picked in the screen pop. Lists are newest
 // first with a cursor (`before`, on start_ms); per-queue figures for a day. Call records are
 // otherwise written only by the storage writer (CdrStore).
 // Not thread-safe: uses the SqliteDb it is given, which belongs to one thread (the API
@@ -31,6 +32,7 @@ struct CallRecord {
   int64_t transfers = 0;
   std::optional<int64_t> survey_score;
   std::string wrapup_code, notes;
+  std::optional<int64_t> customer_id;  // picked by the agent when several share the number
 };
 
 // Filters of ListCalls; empty / nullopt fields do not filter.
@@ -72,6 +74,8 @@ class CallQueries {
                                                  int limit);
   // False if there is no such call.
   Result<bool> SetWrapup(const std::string& id, const std::string& code, const std::string& notes);
+  // The customer the agent picked for the call (nullopt: none). False if there is no such call.
+  Result<bool> SetCustomer(const std::string& id, std::optional<int64_t> customer_id);
 
   // Per queue, calls queued since `since_ms`; `within_ms` is the service-level threshold.
   Result<std::vector<QueueDayStats>> QueueStats(int64_t since_ms, int64_t within_ms);

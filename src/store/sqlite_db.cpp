@@ -410,6 +410,47 @@ const std::vector<Migration>& HotlineMigrations() {
        "ALTER TABLE calls ADD COLUMN wrapup_code TEXT;"
        "ALTER TABLE calls ADD COLUMN notes TEXT;"
        "CREATE INDEX calls_agent ON calls(agent, start_ms) WHERE agent IS NOT NULL;"},
+      {4,
+       // Queues and agents' skills, edited by the administrator (store/queue_store.h): the
+       // configuration file seeds them once (config_seeds remembers it), then the database
+       // is the truth. Skills and overflow rules are JSON: {"sales": 2} and
+       // [{"after_s": 60, "action": "relax", "relax_by": 1}, {"after_s": 120, "action":
+       // "add_queue", "target": "operator"}].
+       "CREATE TABLE queues ("
+       "  name TEXT PRIMARY KEY,"
+       "  position INTEGER NOT NULL,"  // listing and start-up order
+       "  strategy TEXT NOT NULL,"
+       "  skills TEXT NOT NULL DEFAULT '{}',"
+       "  ring_timeout_s INTEGER NOT NULL,"
+       "  wrap_up_s INTEGER NOT NULL,"
+       "  max_wait_s INTEGER NOT NULL,"               // 0: forever
+       "  max_wait_target TEXT NOT NULL DEFAULT '',"  // '': voicemail
+       "  voicemail TEXT NOT NULL DEFAULT '',"        // '': the queue's name
+       "  max_length INTEGER NOT NULL,"
+       "  announce_every_s INTEGER NOT NULL,"
+       "  offer_callback INTEGER NOT NULL CHECK (offer_callback IN (0, 1)),"
+       "  match_language INTEGER NOT NULL CHECK (match_language IN (0, 1)),"
+       "  leave_when_empty INTEGER NOT NULL CHECK (leave_when_empty IN (0, 1)),"
+       "  sticky_window_s INTEGER NOT NULL,"
+       "  sticky_wait_s INTEGER NOT NULL,"
+       "  overflow TEXT NOT NULL DEFAULT '[]',"
+       "  updated_by TEXT NOT NULL DEFAULT '',"
+       "  updated_ms INTEGER NOT NULL"
+       ");"
+       "CREATE TABLE agent_skills ("
+       "  agent TEXT NOT NULL,"  // the SIP user number
+       "  skill TEXT NOT NULL,"
+       "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 100),"
+       "  PRIMARY KEY (agent, skill)"
+       ");"
+       "CREATE TABLE config_seeds ("
+       "  what TEXT PRIMARY KEY,"  // 'acd': queues and agent_skills
+       "  seeded_ms INTEGER NOT NULL"
+       ");"},
+      {5,
+       // The customer the agent picked in the screen pop when several share the caller's
+       // number (PUT /api/v1/calls/{id}/customer).
+       "ALTER TABLE calls ADD COLUMN customer_id INTEGER;"},
   };
   return kMigrations;
 }

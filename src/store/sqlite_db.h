@@ -123,7 +123,7 @@ class Transaction {
 
 // The schema of hotline.db, migration 1 first: 1 call records and recordings; 2 call-center
 // columns on calls, customers, voicemails, agent_events, flow_versions; 3 console users,
-// login sessions, wrap-up code and notes on calls.
+// login sessions, wrap-up code and notes on calls; 4 queues and agents' skills (QueueStore).
 const std::vector<Migration>& HotlineMigrations();
 
 // Opens hotline.db (as SqliteDb::Open) and applies HotlineMigrations(). For the stores that

@@ -32,7 +32,7 @@ const CHROMIUM_ARGS = [
 function parseArgs(argv) {
   const out = { agent: '1003', password: 'demo1003', supervisor: 'supervisor', supervisorPassword: 'demo-supervisor',
     calls: '13700137000=王秀英', screenshots: 'e2e-screenshots', sync: null, base: null, timeout: 60000,
-    chromium: '/usr/bin/chromium' };
+    chromium: '/usr/bin/chromium', listenPhone: '' };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     out[key] = argv[i + 1];
@@ -213,12 +213,14 @@ async function main() {
       await shot(desk, `desktop-screen-pop-${n}.png`);
       if (n === 1) {
         await shot(board, 'wallboard-on-call.png');
-        // Silent monitor: the server answers the "monitor" command (today: not supported);
-        // the wallboard must say what happened.
+        // Silent monitor: the supervisor's extension (--listen-phone) rings and listens.
         const tile = board.locator(`[data-testid=agent-tile][data-agent="${args.agent}"]`);
+        if (args.listenPhone) await board.fill('[data-testid=my-phone]', args.listenPhone);
         await tile.locator('[data-testid=listen]').click();
-        await expectVisible(board, '[data-testid=toasts] .toast', `call ${n}: "listen" on the wallboard gets an answer shown to the supervisor`, 10000);
+        const kind = args.listenPhone ? '.toast-ok' : '.toast';
+        await expectVisible(board, `[data-testid=toasts] ${kind}`, `call ${n}: "listen" on the wallboard: the supervisor's phone ${args.listenPhone} is rung to listen`, 10000);
         log(`listen: ${await board.locator('[data-testid=toasts] .toast').last().textContent()}`);
+        await board.waitForTimeout(2000);  // the phone answers and listens before the hang-up
       }
 
       // Hang up from the desktop (WebSocket command "hangup").

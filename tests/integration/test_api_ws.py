@@ -2,8 +2,8 @@
 
 An agent connects with its token and gets a hello with its user and agent state; "ready" and
 "not_ready" commands change its state (seen in GET /api/v1/agents/{id} and agent_events) and
-an agent.state event arrives on the socket; a call-control command that is not built yet
-replies not_supported; malformed JSON gets an error and the socket stays open. A supervisor
+an agent.state event arrives on the socket; a call-control command without a call is refused
+with the reason, and an agent may not listen to calls; malformed JSON gets an error and the socket stays open. A supervisor
 subscribed to "agents" sees another agent's state change, and to "queues" gets queue
 snapshots. Without a session the upgrade is 401; a reconnect's hello shows the current state."""
 import json
@@ -68,11 +68,15 @@ def run(t):
     rows = H.db_rows(hl.db, "SELECT to_state, reason FROM agent_events WHERE agent = '1003' ORDER BY id")
     t.check(rows and rows[-1] == {"to_state": "not_ready", "reason": "lunch"}, "agent_events has it", rows)
 
-    print("-- unsupported, malformed, ping")
-    ws.send_json({"id": 3, "command": "conference"})
+    print("-- refused, forbidden, malformed, ping")
+    ws.send_json({"id": 3, "command": "conference", "target": "1004"})
     reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply")
-    t.check(reply and reply["id"] == 3 and not reply["ok"] and reply["error"]["code"] == "not_supported",
-            "conference replies not_supported", reply)
+    t.check(reply and reply["id"] == 3 and not reply["ok"] and reply["error"]["code"] == "command_refused"
+            and "not on a call" in reply["error"]["message"], "conference without a call is refused", reply)
+    ws.send_json({"id": 31, "command": "listen", "agent": "1004", "phone": "1005"})
+    reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply" and m.get("id") == 31)
+    t.check(reply and not reply["ok"] and reply["error"]["code"] == "forbidden",
+            "an agent may not listen to calls", reply)
     ws.send_json({"id": 30, "command": "transfer", "target": "1004"})
     reply = ws.recv_json(5, want=lambda m: m.get("type") == "reply" and m.get("id") == 30)
     t.check(reply and not reply["ok"] and reply["error"]["code"] == "command_refused" and

@@ -12,8 +12,9 @@ trusted trunk 127.0.0.2 to 100, keying 1 (中文) and 2 (support) over RFC 4733:
   2. 13800138000 — shared by two customers: the pick list, the agent picks 张丽 and the choice
      survives a page reload.
 
-The agent hangs up with the desktop's button (WebSocket "hangup"), saves a wrap-up code and
-notes, finds them in the call history; the wallboard's "answered today" goes up by two.
+On the first call the supervisor clicks "listen": its extension 1010 (a sipp phone) is rung and
+listens until the agent hangs up. The agent hangs up with the desktop's button (WebSocket
+"hangup"), saves a wrap-up code and notes, finds them in the call history; the wallboard's "answered today" goes up by two.
 Screenshots land in BUILD/e2e-screenshots/. This script checks the call records too.
 
 Skipped (exit 77) when node, Chromium or the console's npm packages are not available.
@@ -93,13 +94,19 @@ def run(t):
                           subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE", "TIMEOUT_MS": 150000,
                                 "RING_MS": 2500},
                           timeout_s=400)
+    # The supervisor's phone, rung with auto-answer when the wallboard's "listen" is clicked; it
+    # gets BYE when the agent hangs up.
+    listener = H.sipp_callee(t, hl, "1010", "uas_answer.xml",
+                             subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE", "TIMEOUT_MS": 150000,
+                                   "RING_MS": 100},
+                             timeout_s=400)
     sync = t.path("sync")
     os.makedirs(sync, exist_ok=True)
     shots = os.path.join(t.build_dir, "e2e-screenshots")
     shutil.rmtree(shots, ignore_errors=True)
     argv = ["node", os.path.join(t.source_dir, "tests", "e2e", "desktop.e2e.mjs"),
             "--base", base, "--sync", sync, "--screenshots", shots, "--chromium", CHROMIUM,
-            "--agent", "1003", "--password", H.USERS["1003"],
+            "--agent", "1003", "--password", H.USERS["1003"], "--listen-phone", "1010",
             "--calls", ",".join("%s=%s" % c for c in CALLS)]
     browser = H.Proc(t, "e2e-browser", argv, t.path("e2e-browser.log"), cwd=web)
     callers = {}
@@ -115,6 +122,9 @@ def run(t):
         r = expect.wait(200)
         t.check(r.rc == 0, "caller %d (%s) was served and got the goodbye" % (n, number), r.detail())
     agent.wait(20)
+    r = listener.wait(20)
+    t.check(r.rc == 0, "the supervisor's phone 1010 was rung to listen and got BYE when the agent hung up",
+            r.detail())
 
     rows = [r for r in hl.calls() if str(r["to_number"]) == "100"]
     for n, (number, _) in sorted(callers.items()):
@@ -125,6 +135,13 @@ def run(t):
             t.check(row.get("wrapup_code") and "e2e" in (row.get("notes") or ""),
                     "CDR: call %d carries the wrap-up code and notes saved in the browser" % n,
                     {k: row.get(k) for k in ("id", "wrapup_code", "notes", "wrapup_ms")})
+        expect = dict(CALLS)[number]
+        if row is not None and expect.startswith("pick:"):
+            picked = H.db_rows(hl.db, "SELECT c.name FROM calls k JOIN customers c ON c.id = k.customer_id"
+                               " WHERE k.id = ?", (row["id"],))
+            t.check(picked and picked[0]["name"].startswith(expect[5:]),
+                    "CDR: call %d remembers the customer picked in the screen pop (%s)" % (n, expect[5:]),
+                    picked)
     shots_found = sorted(os.path.join(shots, f) for f in os.listdir(shots)) if os.path.isdir(shots) else []
     t.check(any("screen-pop" in s for s in shots_found) and any(s.endswith("wallboard.png") for s in shots_found),
             "screenshots of the screen pop and the wallboard were written", shots_found)

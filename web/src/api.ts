@@ -133,6 +133,15 @@ export const api = {
     list<CallRecord>(await request<unknown>('GET', `/calls${q(params)}`), 'calls'),
   wrapup: (id: string, code: string, notes: string) =>
     request<unknown>('POST', `/calls/${encodeURIComponent(id)}/wrapup`, { body: { code, notes } }),
+  /** The customer the agent picked for the call, kept on the call record (null clears it). */
+  callCustomer: async (id: string): Promise<number | null> => {
+    const reply = await request<{ call?: { customer_id?: number | null } }>('GET', `/calls/${encodeURIComponent(id)}`);
+    return reply.call?.customer_id ?? null;
+  },
+  setCallCustomer: (id: string, customerId: string | number | null) =>
+    request<unknown>('PUT', `/calls/${encodeURIComponent(id)}/customer`, {
+      body: { customer_id: customerId === null ? null : Number(customerId) },
+    }),
 
   customersByPhone: async (phone: string) => list<Customer>(await request<unknown>('GET', `/customers${q({ phone })}`), 'customers'),
   customer: async (id: string | number): Promise<Customer> => {
@@ -149,11 +158,59 @@ export const api = {
   saveFlow: (name: string, yaml: string) =>
     request<unknown>('PUT', `/ivr-flows/${encodeURIComponent(name)}`, { raw: yaml, contentType: 'application/yaml' }),
 
+  // Administration of queues, skills and business hours (admin; reads also supervisors).
+  queueSettings: async (name: string) => (await request<{ queue: QueueSettings }>('GET', `/queues/${encodeURIComponent(name)}`)).queue,
+  putQueue: (queue: QueueSettings) => request<unknown>('PUT', `/queues/${encodeURIComponent(queue.name)}`, { body: queue }),
+  deleteQueue: (name: string) => request<unknown>('DELETE', `/queues/${encodeURIComponent(name)}`),
+  putSkills: (agent: string, skills: Record<string, number>) => request<unknown>('PUT', `/agents/${encodeURIComponent(agent)}/skills`, { body: { skills } }),
+  calendars: (flow: string) => request<FlowCalendars>('GET', `/ivr-flows/${encodeURIComponent(flow)}/calendars`),
+  putCalendars: (flow: string, calendars: Record<string, CalendarHours>) =>
+    request<FlowCalendars>('PUT', `/ivr-flows/${encodeURIComponent(flow)}/calendars`, { body: { calendars } }),
+
   users: async () => list<Record<string, unknown>>(await request<unknown>('GET', '/users'), 'users'),
   createUser: (user: { username: string; password: string; role: string; agent?: string | null; display_name?: string }) =>
     request<unknown>('POST', '/users', { body: user }),
   deleteUser: (username: string) => request<unknown>('DELETE', `/users/${encodeURIComponent(username)}`),
 };
+
+export interface OverflowRule {
+  after_s: number;
+  action: 'relax' | 'add_queue' | 'move' | 'voicemail';
+  relax_by?: number;
+  target?: string;
+}
+
+/** A queue's settings as the admin API reads and writes them (docs/api/openapi.yaml). */
+export interface QueueSettings {
+  name: string;
+  skills: Record<string, number>;
+  strategy: string;
+  ring_timeout_s: number;
+  wrap_up_s: number;
+  max_wait_s: number;
+  max_wait_target: string;
+  voicemail: string;
+  max_length: number;
+  announce_every_s: number;
+  offer_callback: boolean;
+  match_language: boolean;
+  leave_when_empty: boolean;
+  sticky_window_s: number;
+  sticky_wait_s: number;
+  overflow: OverflowRule[];
+}
+
+export interface CalendarHours {
+  weekly: Record<string, string[]>;
+  holidays: string[];
+}
+
+export interface FlowCalendars {
+  name: string;
+  version: number;
+  utc_offset: string;
+  calendars: Record<string, CalendarHours>;
+}
 
 /** Lists arrive as arrays; tolerate {"items":[...]} or {"<name>":[...]} wrappers too. */
 export function list<T>(value: unknown, key?: string): T[] {

@@ -16,6 +16,7 @@ import { usersView } from './views/admin/users';
 import { flowsView } from './views/admin/flows';
 import { recordingsView } from './views/admin/recordings';
 import { queuesView, agentsView } from './views/admin/config';
+import { hoursView } from './views/admin/hours';
 
 const app = document.getElementById('app')!;
 
@@ -26,6 +27,7 @@ const routes: Route[] = [
   { path: '/admin/agents', view: agentsView, roles: ['supervisor', 'admin'] },
   { path: '/admin/queues', view: queuesView, roles: ['supervisor', 'admin'] },
   { path: '/admin/flows', view: flowsView, roles: ['admin'] },
+  { path: '/admin/hours', view: hoursView, roles: ['supervisor', 'admin'] },
   { path: '/admin/recordings', view: recordingsView, roles: ['supervisor', 'admin'] },
 ];
 

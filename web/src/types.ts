@@ -103,6 +103,7 @@ export interface CtiEvent {
   caller?: string;
   caller_name?: string;
   ivr_path?: string;
+  target?: string;
   wait_ms?: number;
   data?: Record<string, string>;
   queues?: Queue[];

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "api/control_bridge.h"
+#include "store/queue_store.h"
 
 namespace hotline::api {
 namespace {
@@ -56,6 +57,12 @@ class FakeControlPort final : public call::ControlPort {
         case call::AgentCommand::Kind::kResume:
         case call::AgentCommand::Kind::kTransfer:
         case call::AgentCommand::Kind::kDial:
+        case call::AgentCommand::Kind::kAnswer:
+        case call::AgentCommand::Kind::kConsult:
+        case call::AgentCommand::Kind::kConference:
+        case call::AgentCommand::Kind::kCompleteTransfer:
+        case call::AgentCommand::Kind::kCancelConsult:
+        case call::AgentCommand::Kind::kListen:
           return Error{"no call"};
       }
     }
@@ -63,6 +70,31 @@ class FakeControlPort final : public call::ControlPort {
   }
   uint64_t Subscribe(std::function<void(const call::CtiEvent&)>) override { return 1; }
   void Unsubscribe(uint64_t) override {}
+  // Administration: the live queue list and skills, as CallController keeps them.
+  std::vector<QueueSettings> QueueSettingsList() override { return queues; }
+  Status PutQueue(const QueueSettings& queue) override {
+    for (auto& q : queues) {
+      if (q.name == queue.name) {
+        q = queue;
+        return Status::Ok();
+      }
+    }
+    queues.push_back(queue);
+    return Status::Ok();
+  }
+  Status DeleteQueue(const std::string& name) override {
+    if (name == busy_queue) return Error{"queue '" + name + "' has 1 call(s)"};
+    std::erase_if(queues, [&](const QueueSettings& q) { return q.name == name; });
+    return Status::Ok();
+  }
+  Status SetAgentSkills(const std::string& agent,
+                        const std::map<std::string, int>& skills) override {
+    agent_skills[agent] = skills;
+    return Status::Ok();
+  }
+  std::vector<QueueSettings> queues;
+  std::map<std::string, std::map<std::string, int>> agent_skills;
+  std::string busy_queue;  // DeleteQueue refuses this one, as the ACD does with calls in it
 
   std::vector<call::AgentCommand> commands;
 
@@ -250,6 +282,133 @@ TEST_F(ApiHandlersTest, AdminManagesUsers) {
   EXPECT_EQ(Call("DELETE", "/api/v1/users/carol", "", admin).status, 204u);
   EXPECT_EQ(Call("GET", "/api/v1/queues", "", carol).status, 401u) << "sessions go with the user";
   EXPECT_EQ(Call("DELETE", "/api/v1/users/carol", "", admin).status, 404u);
+}
+
+// Queue and skill administration: admin only, field-named errors, stored in the database
+// after the control thread accepted the change.
+TEST_F(ApiHandlersTest, AdminEditsQueuesAndSkills) {
+  std::string admin = Login("admin", "demo-admin");
+  std::string supervisor = Login("supervisor", "demo-supervisor");
+  std::string agent = Login("1001", "secret-1001");
+  const std::string sales = R"({"skills":{"sales":1},"strategy":"ring_all","wrap_up_s":7,
+      "overflow":[{"after_s":30,"action":"relax","relax_by":1}]})";
+  EXPECT_EQ(Call("PUT", "/api/v1/queues/sales", sales, agent).status, 403u);
+  EXPECT_EQ(Call("PUT", "/api/v1/queues/sales", sales, supervisor).status, 403u);
+  auto created = Call("PUT", "/api/v1/queues/sales", sales, admin);
+  ASSERT_EQ(created.status, 201u) << created.body.dump();
+  EXPECT_EQ(created.body["queue"]["wrap_up_s"], 7);
+  ASSERT_EQ(port_.queues.size(), 1u);
+  EXPECT_EQ(port_.queues[0].strategy, "ring_all");
+  auto read = Call("GET", "/api/v1/queues/sales", "", supervisor);
+  ASSERT_EQ(read.status, 200u);
+  EXPECT_EQ(read.body["queue"]["overflow"][0]["relax_by"], 1);
+  EXPECT_EQ(read.body["queue"]["ring_timeout_s"], 20);  // default
+  EXPECT_EQ(Call("POST", "/api/v1/queues", R"({"name":"sales"})", admin).status, 409u);
+
+  auto bad_type = Call("PUT", "/api/v1/queues/sales", R"({"wrap_up_s":"long"})", admin);
+  EXPECT_EQ(bad_type.status, 400u);
+  EXPECT_EQ(bad_type.body["error"]["field"], "wrap_up_s");
+  auto bad_value = Call("PUT", "/api/v1/queues/sales", R"({"strategy":"loudest"})", admin);
+  EXPECT_EQ(bad_value.status, 422u);
+  EXPECT_EQ(bad_value.body["error"]["field"], "strategy");
+  auto bad_rule = Call("PUT", "/api/v1/queues/sales",
+                       R"({"overflow":[{"after_s":5,"action":"move","target":"nowhere"}]})", admin);
+  EXPECT_EQ(bad_rule.status, 422u);
+  EXPECT_EQ(bad_rule.body["error"]["field"], "overflow[0].target");
+  EXPECT_EQ(Call("PUT", "/api/v1/queues/sales", "{oops", admin).body["error"]["code"],
+            "malformed_json");
+  EXPECT_EQ(port_.queues[0].strategy, "ring_all") << "refused edits change nothing";
+
+  // A cycle of add_queue rules is refused, naming the rule.
+  ASSERT_EQ(
+      Call("POST", "/api/v1/queues",
+           R"({"name":"ops","overflow":[{"after_s":9,"action":"add_queue","target":"sales"}]})",
+           admin)
+          .status,
+      201u);
+  auto cycle = Call("PUT", "/api/v1/queues/sales",
+                    R"({"overflow":[{"after_s":9,"action":"add_queue","target":"ops"}]})", admin);
+  EXPECT_EQ(cycle.status, 422u);
+  EXPECT_EQ(cycle.body["error"]["field"], "overflow[0].target");
+  EXPECT_EQ(Call("DELETE", "/api/v1/queues/sales", "", admin).status, 409u) << "ops names it";
+
+  store::QueueStore stored(*db_);
+  auto queues = stored.Queues();
+  ASSERT_TRUE(queues.ok());
+  ASSERT_EQ(queues->size(), 2u);
+  EXPECT_EQ((*queues)[0].wrap_up_s, 7);
+
+  port_.busy_queue = "ops";
+  EXPECT_EQ(Call("DELETE", "/api/v1/queues/ops", "", admin).status, 409u);
+  port_.busy_queue.clear();
+  EXPECT_EQ(Call("DELETE", "/api/v1/queues/ops", "", admin).status, 204u);
+  EXPECT_EQ(Call("DELETE", "/api/v1/queues/ops", "", admin).status, 404u);
+  EXPECT_EQ(Call("GET", "/api/v1/queues/ops", "", admin).status, 404u);
+
+  auto skills = Call("PUT", "/api/v1/agents/1002/skills", R"({"skills":{"sales":4}})", admin);
+  ASSERT_EQ(skills.status, 200u) << skills.body.dump();
+  EXPECT_EQ(port_.agent_skills["1002"]["sales"], 4);
+  EXPECT_EQ(Call("PUT", "/api/v1/agents/1002/skills", R"({"skills":{"sales":4}})", agent).status,
+            403u);
+  auto level = Call("PUT", "/api/v1/agents/1002/skills", R"({"skills":{"sales":101}})", admin);
+  EXPECT_EQ(level.status, 422u);
+  EXPECT_EQ(level.body["error"]["field"], "skills.sales");
+  EXPECT_EQ(Call("PUT", "/api/v1/agents/1002/skills", R"({"skills":[1]})", admin).status, 400u);
+  EXPECT_EQ(Call("PUT", "/api/v1/agents/9999/skills", R"({"skills":{}})", admin).status, 404u);
+  auto agent_skills = stored.AgentSkills();
+  ASSERT_TRUE(agent_skills.ok());
+  ASSERT_EQ(agent_skills->size(), 1u);
+  EXPECT_EQ((*agent_skills)[0].skills.at("sales"), 4);
+}
+
+TEST_F(ApiHandlersTest, AdminEditsBusinessHoursAsANewFlowVersion) {
+  std::string admin = Login("admin", "demo-admin");
+  const std::string flow =
+      "# the welcome flow\nflow: hours\nlanguages: [en]\ncalendars:\n  open:\n    weekly:\n"
+      "      mon-fri: \"09:00-18:00\"\n    holidays: [2026-01-01]\n\n# nodes below\n"
+      "start: check\nnodes:\n  check:\n    type: branch\n    cases:\n"
+      "      - {if: {calendar: open}, next: bye}\n    default: bye\n"
+      "  bye: {type: hangup}\n";
+  ASSERT_EQ(Call("PUT", "/api/v1/ivr-flows/hours", json{{"yaml", flow}}.dump(), admin).status,
+            200u);
+  auto read = Call("GET", "/api/v1/ivr-flows/hours/calendars", "", admin);
+  ASSERT_EQ(read.status, 200u) << read.body.dump();
+  EXPECT_EQ(read.body["calendars"]["open"]["weekly"]["wed"], json({"09:00-18:00"}));
+  EXPECT_EQ(read.body["calendars"]["open"]["weekly"]["sat"], json::array());
+  EXPECT_EQ(read.body["calendars"]["open"]["holidays"], json({"2026-01-01"}));
+
+  json hours = {{"calendars",
+                 {{"open",
+                   {{"weekly", {{"mon", {"08:00-12:00", "13:00-17:00"}}, {"sat", {"10:00-12:00"}}}},
+                    {"holidays", {"2026-10-01..2026-10-07"}}}}}}};
+  auto put = Call("PUT", "/api/v1/ivr-flows/hours/calendars", hours.dump(), admin);
+  ASSERT_EQ(put.status, 200u) << put.body.dump();
+  EXPECT_EQ(put.body["version"], 2);
+  EXPECT_EQ(reloads_, 2);
+  auto stored = Call("GET", "/api/v1/ivr-flows/hours", "", admin);
+  const std::string text = stored.body["yaml"];
+  EXPECT_NE(text.find("# nodes below"), std::string::npos) << "comments outside stay";
+  EXPECT_NE(text.find("# the welcome flow"), std::string::npos);
+  auto again = Call("GET", "/api/v1/ivr-flows/hours/calendars", "", admin);
+  EXPECT_EQ(again.body["calendars"]["open"]["weekly"]["mon"], json({"08:00-12:00", "13:00-17:00"}));
+  EXPECT_EQ(again.body["calendars"]["open"]["weekly"]["tue"], json::array());
+
+  json bad_range = {{"calendars", {{"open", {{"weekly", {{"mon", {"18:00-09:00"}}}}}}}}};
+  auto refused = Call("PUT", "/api/v1/ivr-flows/hours/calendars", bad_range.dump(), admin);
+  EXPECT_EQ(refused.status, 422u);
+  EXPECT_EQ(refused.body["error"]["field"], "calendars.open.weekly.mon[0]");
+  json bad_day = {{"calendars", {{"open", {{"holidays", {"2026-13-01"}}}}}}};
+  EXPECT_EQ(Call("PUT", "/api/v1/ivr-flows/hours/calendars", bad_day.dump(), admin)
+                .body["error"]["field"],
+            "calendars.open.holidays[0]");
+  // The branch names calendar "open": removing it makes the flow invalid.
+  auto gone = Call("PUT", "/api/v1/ivr-flows/hours/calendars", R"({"calendars":{}})", admin);
+  EXPECT_EQ(gone.status, 422u);
+  EXPECT_EQ(gone.body["error"]["code"], "invalid_flow");
+  EXPECT_EQ(Call("GET", "/api/v1/ivr-flows/hours", "", admin).body["version"], 2);
+  EXPECT_EQ(Call("GET", "/api/v1/ivr-flows/nope/calendars", "", admin).status, 404u);
+  std::string agent = Login("1001", "secret-1001");
+  EXPECT_EQ(Call("PUT", "/api/v1/ivr-flows/hours/calendars", hours.dump(), agent).status, 403u);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ import { t } from '../i18n';
 import type { Agent, CtiEvent } from '../types';
 import { CommandError } from '../ws';
 import { callHistory } from './history';
-import { phoneBar } from './phonebar';
+import { phoneBar, type ConsultInfo } from './phonebar';
 import { screenPop, type OfferedCall } from './screenpop';
 import { startTicker } from './ticker';
 import { wrapupForm } from './wrapup';
@@ -26,6 +26,8 @@ export const desktopView: View = (ctx, root) => {
   const saved = JSON.parse(sessionStorage.getItem(storeKey) || '{}') as { call?: OfferedCall | null; wrapups?: OfferedCall[] };
   let call: OfferedCall | null = saved.call ?? null;
   let wrapups: OfferedCall[] = saved.wrapups ?? [];
+  // A consultation or conference in progress on the current call (call.consult events).
+  let consult: ConsultInfo | null = null;
   let agent: Agent = {
     id: agentId,
     name: '',
@@ -52,7 +54,7 @@ export const desktopView: View = (ctx, root) => {
   );
 
   const renderBar = () =>
-    replace(barSlot, phoneBar(agent, call ? { call_id: call.call_id, status: call.status } : null, { setState, command: callCommand }));
+    replace(barSlot, phoneBar(agent, call ? { call_id: call.call_id, status: call.status, consult } : null, { setState, command: callCommand }));
   const renderPop = () => replace(popSlot, screenPop(call));
   const renderWrap = () => {
     const next = wrapups[0];
@@ -233,8 +235,22 @@ export const desktopView: View = (ctx, root) => {
         renderBar();
         setTimeout(() => history.refresh().catch(() => {}), 500);
         break;
+      case 'call.consult': {
+        const state = String(ev.state ?? '');
+        if (state === 'ended') {
+          consult = null;
+          if (ev.reason && ev.reason !== 'transferred') {
+            toast(t('consult.ended', { target: ev.target ?? '', reason: ev.reason }), 'info');
+          }
+        } else if (state === 'ringing' || state === 'talking' || state === 'conference') {
+          consult = { state, target: ev.target ?? '' };
+        }
+        renderBar();
+        break;
+      }
       case 'call.ended': {
         const id = String(ev.call_id ?? '');
+        consult = null;
         const wasTalking = call && call.call_id === id && call.status === 'talking';
         if (call && call.call_id === id) {
           call.status = 'ended';

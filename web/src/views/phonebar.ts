@@ -1,8 +1,8 @@
 // views/phonebar.ts: the agent's phone bar: current state with time in state, the state
-// selector (ready / not ready with a reason / logged out) and the call controls. Commands
-// the server does not support yet (answer, hold, transfer, conference, dial, keypad) are
-// sent anyway and their "not_supported" reply is shown, so the bar works unchanged once
-// the server implements them.
+// selector (ready / not ready with a reason / logged out) and the call controls: answer,
+// hang up, hold/resume, blind transfer, consult (then complete the transfer, join a
+// conference or go back to the caller), conference, click to dial and the keypad. A refused
+// command's reason is shown by the desktop.
 import { h } from '../dom';
 import { t, tr } from '../i18n';
 import type { Agent } from '../types';
@@ -15,9 +15,15 @@ export interface PhoneBarActions {
   command(command: string, args?: Record<string, unknown>): void;
 }
 
+export interface ConsultInfo {
+  state: 'ringing' | 'talking' | 'conference';
+  target: string;
+}
+
 export interface CallInfo {
   call_id: string;
   status: 'ringing' | 'talking' | 'ended';
+  consult?: ConsultInfo | null;
 }
 
 export function phoneBar(agent: Agent, call: CallInfo | null, actions: PhoneBarActions): HTMLElement {
@@ -54,6 +60,26 @@ export function phoneBar(agent: Agent, call: CallInfo | null, actions: PhoneBarA
       t(`phone.${command}` as Parameters<typeof t>[0]),
     );
   const reason = agent.state === 'not_ready' && agent.reason ? ` (${tr('reason', agent.reason)})` : '';
+  const consult = onCall ? active?.consult ?? null : null;
+  // During a consultation the bar offers its endings; otherwise the usual call controls.
+  const callControls = consult
+    ? [
+        h('span', { class: 'consult-status', 'data-testid': 'consult-status', 'data-state': consult.state },
+          t(`consult.${consult.state}` as Parameters<typeof t>[0], { target: consult.target })),
+        button('complete_transfer', consult.state !== 'ringing'),
+        button('conference', consult.state === 'talking' || consult.state === 'ringing'),
+        button('cancel_consult', consult.state !== 'conference'),
+      ]
+    : [
+        button('hold', onCall),
+        button('resume', onCall),
+        target,
+        button('transfer', onCall, () => ({ target: target.value })),
+        button('consult', onCall, () => ({ target: target.value })),
+        button('conference', onCall, () => ({ target: target.value })),
+        button('dial', !onCall && agent.state !== 'logged_out', () => ({ number: target.value })),
+        button('dtmf', onCall, () => ({ digits: target.value })),
+      ];
   return h(
     'section',
     { class: 'phonebar card', 'data-testid': 'phonebar' },
@@ -77,12 +103,7 @@ export function phoneBar(agent: Agent, call: CallInfo | null, actions: PhoneBarA
       { class: 'controls' },
       button('answer', ringing),
       button('hangup', onCall || ringing || !!agent.call_id, () => ({}), 'danger'),
-      button('hold', onCall),
-      target,
-      button('transfer', onCall, () => ({ target: target.value })),
-      button('conference', onCall, () => ({ target: target.value })),
-      button('dial', !onCall && agent.state !== 'logged_out', () => ({ number: target.value })),
-      button('dtmf', onCall, () => ({ digits: target.value })),
+      callControls,
     ),
   );
 }

@@ -4,7 +4,7 @@
 // one; the choice is remembered for the call (localStorage, by call id) so a reload or a
 // reconnection shows the same customer.
 import { api, ApiError } from '../api';
-import { dateTime, duration, h, money, replace } from '../dom';
+import { dateTime, duration, h, money, replace, toast } from '../dom';
 import { t, tr } from '../i18n';
 import type { CallRecord, Customer } from '../types';
 
@@ -26,7 +26,9 @@ export function rememberedPick(callId: string): string | null {
   return localStorage.getItem(PICK_KEY + callId);
 }
 
+// The pick is kept on the call record (server) and, for an instant re-render, in the browser.
 function rememberPick(callId: string, customerId: string | number | null): void {
+  api.setCallCustomer(callId, customerId).catch((e) => toast(t('pop.pick_failed', { message: (e as ApiError).message }), 'error'));
   if (customerId === null) localStorage.removeItem(PICK_KEY + callId);
   else localStorage.setItem(PICK_KEY + callId, String(customerId));
   // Keep the last 50 choices only.
@@ -98,20 +100,25 @@ async function loadCustomer(call: OfferedCall, box: HTMLElement): Promise<void> 
   // Several customers: a remembered choice, or the account the caller keyed in the IVR
   // ("account"). The IVR's own lookup by number (customer.*) just took the first match, so it
   // does not decide.
-  const remembered = rememberedPick(call.call_id);
+  let remembered = rememberedPick(call.call_id);
+  if (remembered === null) {
+    // Picked earlier on another page load or browser: the call record has it.
+    const stored = await api.callCustomer(call.call_id).catch(() => null);
+    if (stored !== null) remembered = String(stored);
+  }
   const account = call.data?.account;
   const chosen =
     matches.find((c) => remembered !== null && String(c.id) === remembered) ??
     (account ? matches.find((c) => c.account_number && c.account_number === account) : undefined);
   if (chosen) {
-    await showCustomer(chosen, box, () => pickList(call, matches, box), call.call_id);
+    await showCustomer(chosen, box, () => pickList(call, matches, box, true), call.call_id);
     return;
   }
   pickList(call, matches, box);
 }
 
-function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement): void {
-  rememberPick(call.call_id, null);
+function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement, clear = false): void {
+  if (clear) rememberPick(call.call_id, null);
   replace(
     box,
     h('p', { class: 'pick-title' }, t('pop.pick', { n: matches.length })),
@@ -130,7 +137,7 @@ function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement): voi
               'data-customer-id': c.id,
               onclick: () => {
                 rememberPick(call.call_id, c.id);
-                showCustomer(c, box, () => pickList(call, matches, box), call.call_id);
+                showCustomer(c, box, () => pickList(call, matches, box, true), call.call_id);
               },
             },
             h('strong', null, c.name),

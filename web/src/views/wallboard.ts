@@ -28,12 +28,23 @@ export const wallboardView: View = (ctx, root) => {
   const chartWaiting = h('div', { class: 'chart', 'data-testid': 'chart-waiting' });
   const chartStates = h('div', { class: 'chart', 'data-testid': 'chart-states' });
   const updated = h('span', { class: 'muted small', 'data-testid': 'wb-updated' });
+  // The supervisor's own extension: its phone rings to listen to a call (remembered here).
+  const myPhone = h('input', {
+    class: 'small',
+    size: 8,
+    'data-testid': 'my-phone',
+    'aria-label': t('wb.my_phone'),
+    title: t('wb.my_phone'),
+    placeholder: t('wb.my_phone'),
+    value: localStorage.getItem('hotline.wallboard.phone') ?? '',
+    onchange: () => localStorage.setItem('hotline.wallboard.phone', myPhone.value.trim()),
+  }) as HTMLInputElement;
 
   root.appendChild(
     h(
       'div',
       { class: 'wallboard', 'data-testid': 'wallboard' },
-      h('h1', null, t('wb.title'), ' ', updated),
+      h('h1', null, t('wb.title'), ' ', updated, ' ', myPhone),
       kpis,
       h(
         'section',
@@ -160,8 +171,15 @@ export const wallboardView: View = (ctx, root) => {
   }
 
   async function listen(agent: Agent): Promise<void> {
+    const phone = myPhone.value.trim();
+    if (!phone) {
+      toast(t('wb.need_phone'), 'info');
+      myPhone.focus();
+      return;
+    }
     try {
-      await ctx.socket.command('monitor', { agent: agent.id, call_id: agent.call_id });
+      await ctx.socket.command('listen', { agent: agent.id, phone });
+      toast(t('wb.listening', { phone, agent: agent.id }), 'ok');
     } catch (e) {
       const err = e as CommandError;
       if (err.code === 'not_supported' || err.code === 'unknown_command') toast(t('phone.not_supported', { command: t('wb.listen') }), 'info');
