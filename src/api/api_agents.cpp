@@ -13,10 +13,7 @@ namespace {
 using nlohmann::json;
 
 std::optional<call::AgentSnapshot> FindAgent(call::ControlPort& port, const std::string& id) {
-  for (auto& agent : port.Agents()) {
-    if (agent.id == id) return std::move(agent);
-  }
-  return std::nullopt;
+  return port.Agent(id);
 }
 
 // The outcome of an agent command as the control thread saw it.

@@ -131,10 +131,8 @@ void Api::PutCallCustomer(Request& request, Respond respond) {
   std::string agent = user.agent_id;
   control_.Ask(
       [agent](call::ControlPort& port) {
-        for (const auto& a : port.Agents()) {
-          if (a.id == agent) return a.call_id;
-        }
-        return std::string();
+        auto live = port.Agent(agent);
+        return live ? live->call_id : std::string();
       },
       [call_id, save, respond](std::string live_call) mutable {
         if (live_call != call_id) {

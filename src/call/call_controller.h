@@ -58,6 +58,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
 
   // ControlPort (control_port_impl.cpp)
   std::vector<AgentSnapshot> Agents() override;
+  std::optional<AgentSnapshot> Agent(const std::string& id) override;
   std::vector<QueueSnapshot> Queues() override;
   Status Command(const AgentCommand& command) override;
   uint64_t Subscribe(std::function<void(const CtiEvent&)> listener) override;
@@ -70,6 +71,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
                         const std::map<std::string, int>& skills) override;
 
  private:
+  std::optional<AgentSnapshot> SnapshotOf(const SipUser& user);
   Status HangUpAgent(const std::string& agent);
   // Desktop call control (agent_call_control.cpp).
   Call* AgentCall(const std::string& agent, bool* agent_is_callee);

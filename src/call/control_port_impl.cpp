@@ -27,27 +27,38 @@ SkillList ToSkillList(const std::map<std::string, int>& skills) {
 std::vector<AgentSnapshot> CallController::Agents() {
   std::vector<AgentSnapshot> out;
   for (const auto& user : config_.users) {
-    auto view = acd_.Agent(user.number);
-    if (!view.ok()) continue;
-    AgentSnapshot snapshot;
-    snapshot.id = user.number;
-    snapshot.name = user.display_name;
-    snapshot.state = std::string(acd::ToString(view->state));
-    snapshot.reason = view->reason;
-    auto since = agent_since_ms_.find(user.number);
-    if (since != agent_since_ms_.end()) snapshot.state_since_ms = since->second;
-    if (view->call) {
-      auto call = call_by_acd_id_.find(*view->call);
-      snapshot.call_id = call != call_by_acd_id_.end() ? call->second : *view->call;
-    }
-    auto skills = live_skills_.find(user.number);
-    if (skills != live_skills_.end()) snapshot.skills = ToSkillList(skills->second);
-    snapshot.calls_handled = view->calls_handled;
-    snapshot.talk_ms = Ms(view->talk_time);
-    snapshot.registered = !stack_.Contacts(user.number).empty();
-    out.push_back(std::move(snapshot));
+    if (auto snapshot = SnapshotOf(user)) out.push_back(std::move(*snapshot));
   }
   return out;
+}
+
+std::optional<AgentSnapshot> CallController::Agent(const std::string& id) {
+  for (const auto& user : config_.users) {
+    if (user.number == id) return SnapshotOf(user);
+  }
+  return std::nullopt;
+}
+
+std::optional<AgentSnapshot> CallController::SnapshotOf(const SipUser& user) {
+  auto view = acd_.Agent(user.number);
+  if (!view.ok()) return std::nullopt;
+  AgentSnapshot snapshot;
+  snapshot.id = user.number;
+  snapshot.name = user.display_name;
+  snapshot.state = std::string(acd::ToString(view->state));
+  snapshot.reason = view->reason;
+  auto since = agent_since_ms_.find(user.number);
+  if (since != agent_since_ms_.end()) snapshot.state_since_ms = since->second;
+  if (view->call) {
+    auto call = call_by_acd_id_.find(*view->call);
+    snapshot.call_id = call != call_by_acd_id_.end() ? call->second : *view->call;
+  }
+  auto skills = live_skills_.find(user.number);
+  if (skills != live_skills_.end()) snapshot.skills = ToSkillList(skills->second);
+  snapshot.calls_handled = view->calls_handled;
+  snapshot.talk_ms = Ms(view->talk_time);
+  snapshot.registered = !stack_.Contacts(user.number).empty();
+  return snapshot;
 }
 
 std::vector<QueueSnapshot> CallController::Queues() {

@@ -96,7 +96,15 @@ Result<std::optional<User>> UserStore::Authenticate(const std::string& username,
   query->Bind(1, username);
   auto row = query->Step();
   if (!row) return row.error();
-  if (!*row) return std::optional<User>();
+  if (!*row) {
+    // As slow as a wrong password, so the answer time does not tell which usernames exist.
+    static const std::string kDummy = [] {
+      auto hash = HashPassword("no such user");
+      return hash.ok() ? *hash : std::string();
+    }();
+    (void)PasswordMatches(password, kDummy);
+    return std::optional<User>();
+  }
   User user = ReadUser(*query);
   std::string stored = query->Text(7);
   query->Reset();
