@@ -44,7 +44,7 @@ export const wallboardView: View = (ctx, root) => {
     h(
       'div',
       { class: 'wallboard', 'data-testid': 'wallboard' },
-      h('h1', null, t('wb.title'), ' ', updated, ' ', myPhone),
+      h('h1', null, t('wb.title'), ' ', updated, ' ', h('label', { class: 'muted small my-phone' }, `${t('wb.my_phone')} `, myPhone)),
       kpis,
       h(
         'section',
