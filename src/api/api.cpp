@@ -98,7 +98,8 @@ Api::Api(ApiOptions options, store::SqliteDb& db, ControlBridge& control, const 
       flows_(db),
       flow_catalog_(flows_, config.dial_plan),
       rate_(options_.rate_per_s, options_.rate_burst),
-      login_throttle_(options_.login_max_failures, options_.login_window) {
+      login_throttle_(options_.login_max_failures, options_.login_window),
+      password_worker_(control.loop()) {
   // Learn which flow answers which number (the control thread stored the seeds already).
   if (auto seeded = flow_catalog_.Seed(clock_.WallNow()); !seeded.ok()) {
     HLOG_WARN("API: IVR flows: {}", seeded.message());

@@ -17,6 +17,7 @@
 
 #include "api/api_types.h"
 #include "api/control_bridge.h"
+#include "api/password_worker.h"
 #include "api/rate_limiter.h"
 #include "call/flow_catalog.h"
 #include "common/clock.h"
@@ -135,6 +136,8 @@ class Api {
   // 403 unless `user` may see agent `agent_id` (agents see only themselves).
   bool MaySeeAgent(const store::User& user, const std::string& agent_id) const;
   void RunCommand(const call::AgentCommand& command, Done done);
+  void FinishLogin(const std::string& username, const std::string& client_ip,
+                   const std::string& throttle_key, bool matches, const Respond& respond);
   int64_t TodayStartMs() const;
 
   ApiOptions options_;
@@ -152,6 +155,7 @@ class Api {
   LoginThrottle login_throttle_;
   std::map<unsigned, uint64_t> responses_by_code_;
   std::function<size_t()> ws_clients_;
+  PasswordWorker password_worker_;  // last: joined first, before the stores it reports to
 };
 
 // Helpers shared by the handler files.

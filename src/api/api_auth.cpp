@@ -48,11 +48,26 @@ void Api::Login(Request& request, Respond respond) {
     reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
     return respond(std::move(reply));
   }
-  auto user = users_.Authenticate(*username, *password);
+  auto found = users_.FindForSignIn(*username);
+  if (!found) return respond(Reply::Fail(Internal(found.error().message)));
+  std::string stored = *found && !(*found)->user.disabled ? (*found)->password_hash : "";
+  // The argon2id check runs on the password worker; the API thread serves others meanwhile.
+  password_worker_.Verify(*password, stored,
+                          [this, username = *username, client_ip = request.client_ip, throttle_key,
+                           respond = std::move(respond)](bool matches) {
+                            FinishLogin(username, client_ip, throttle_key, matches, respond);
+                          });
+}
+
+void Api::FinishLogin(const std::string& username, const std::string& client_ip,
+                      const std::string& throttle_key, bool matches, const Respond& respond) {
+  // Read again: the user may have been deleted or disabled while the password was checked.
+  Result<std::optional<store::User>> user = std::optional<store::User>();
+  if (matches) user = users_.Find(username);
   if (!user) return respond(Reply::Fail(Internal(user.error().message)));
-  if (!*user) {
+  if (!*user || (*user)->disabled) {
     login_throttle_.Failed(throttle_key, clock_.Now());
-    HLOG_INFO("API: failed sign-in for {} from {}", *username, request.client_ip);
+    HLOG_INFO("API: failed sign-in for {} from {}", username, client_ip);
     return respond(Reply::Fail({401, "invalid_credentials", "wrong username or password"}));
   }
   login_throttle_.Succeeded(throttle_key);
@@ -62,7 +77,7 @@ void Api::Login(Request& request, Respond respond) {
       !added.ok()) {
     return respond(Reply::Fail(Internal(added.message())));
   }
-  HLOG_INFO("API: {} ({}) signed in from {}", (*user)->username, (*user)->role, request.client_ip);
+  HLOG_INFO("API: {} ({}) signed in from {}", (*user)->username, (*user)->role, client_ip);
   Reply reply =
       Reply::Json({{"token", token},
                    {"expires_in_s",

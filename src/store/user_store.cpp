@@ -88,15 +88,24 @@ Result<bool> UserStore::Delete(const std::string& username) {
   return db_.Changes() > 0;
 }
 
-Result<std::optional<User>> UserStore::Authenticate(const std::string& username,
-                                                    const std::string& password) {
+Result<std::optional<UserStore::SignIn>> UserStore::FindForSignIn(const std::string& username) {
   auto query = db_.Prepare(std::string("SELECT ") + kUserColumns +
                            ", password_hash FROM users WHERE username = ?1");
   if (!query) return query.error();
   query->Bind(1, username);
   auto row = query->Step();
   if (!row) return row.error();
-  if (!*row) {
+  if (!*row) return std::optional<SignIn>();
+  SignIn found{ReadUser(*query), query->Text(7)};
+  query->Reset();
+  return std::optional<SignIn>(std::move(found));
+}
+
+Result<std::optional<User>> UserStore::Authenticate(const std::string& username,
+                                                    const std::string& password) {
+  auto found = FindForSignIn(username);
+  if (!found) return found.error();
+  if (!*found) {
     // As slow as a wrong password, so the answer time does not tell which usernames exist.
     static const std::string kDummy = [] {
       auto hash = HashPassword("no such user");
@@ -105,11 +114,10 @@ Result<std::optional<User>> UserStore::Authenticate(const std::string& username,
     (void)PasswordMatches(password, kDummy);
     return std::optional<User>();
   }
-  User user = ReadUser(*query);
-  std::string stored = query->Text(7);
-  query->Reset();
-  if (user.disabled || !PasswordMatches(password, stored)) return std::optional<User>();
-  return std::optional<User>(std::move(user));
+  if ((*found)->user.disabled || !PasswordMatches(password, (*found)->password_hash)) {
+    return std::optional<User>();
+  }
+  return std::optional<User>(std::move((*found)->user));
 }
 
 Result<int> UserStore::SeedMissing(const std::vector<NewUser>& users, WallTime now) {

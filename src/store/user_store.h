@@ -57,6 +57,13 @@ class UserStore {
   // The user if it exists, is not disabled and `password` matches; nullopt otherwise.
   Result<std::optional<User>> Authenticate(const std::string& username,
                                            const std::string& password);
+  // What a sign-in checks, for checking the password elsewhere (PasswordMatches): the
+  // user and its stored hash, or nullopt if there is no such user.
+  struct SignIn {
+    User user;
+    std::string password_hash;
+  };
+  Result<std::optional<SignIn>> FindForSignIn(const std::string& username);
   // Creates each user whose username is absent (hashing only those); returns how many.
   Result<int> SeedMissing(const std::vector<NewUser>& users, WallTime now);
 

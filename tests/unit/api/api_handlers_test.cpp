@@ -152,8 +152,12 @@ class ApiHandlersTest : public ::testing::Test {
       response.reply = std::move(reply);
       done = true;
     });
-    io_.restart();
-    io_.run();
+    // Answers may come from another thread (the password worker) posting to io_.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(5));
+    }
     EXPECT_TRUE(done) << method << " " << target << " never answered";
     return response;
   }
