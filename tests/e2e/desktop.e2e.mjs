@@ -14,6 +14,13 @@
 //    wrap-up (code + notes), saves it and finds it in the call history.
 // 3. The wallboard's "answered today" went up by the number of calls; screenshots. The
 //    supervisor forces the agent not ready, then logged out; the desktop follows.
+// 4. An administrator (after the calls, so the edits cannot change them): users, the IVR flow
+//    editor's errors, the recordings; then the live configuration pages with the values of
+//    --admin-edits (JSON, defaults in ADMIN_EDITS): a queue's wrap-up and strategy saved with
+//    the form, a refused ring timeout and out-of-order overflow rules shown beside their
+//    fields; an agent's skills (a refused level, then a changed level and a new skill); the
+//    business hours of a flow (one day's hours, a holiday) published as a new flow version.
+//    --admin-only 1 runs only this part (no recordings: for a hotline without calls).
 // Exits 0 when everything was seen, 1 (with the reason) otherwise.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -29,10 +36,18 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// The administrator's edits of the configuration pages (test_console_e2e.py passes its own
+// with --admin-edits and finds them in the database afterwards).
+const ADMIN_EDITS = {
+  queue: 'support', wrap_up_s: 7, strategy: 'round_robin', bad_ring_timeout_s: -5,
+  agent: '1004', skills: { support: 5, billing: 3 },
+  flow: 'demo_hotline', calendar: 'business_hours', day: 'sat', hours: '08:30-20:00', holiday: '2030-05-01..2030-05-03',
+};
+
 function parseArgs(argv) {
   const out = { agent: '1003', password: 'demo1003', supervisor: 'supervisor', supervisorPassword: 'demo-supervisor',
     calls: '13700137000=王秀英', screenshots: 'e2e-screenshots', sync: null, base: null, timeout: 60000,
-    chromium: '/usr/bin/chromium', listenPhone: '' };
+    chromium: '/usr/bin/chromium', listenPhone: '', adminEdits: '{}', adminOnly: '' };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     out[key] = argv[i + 1];
@@ -44,6 +59,7 @@ function parseArgs(argv) {
     return { number, name: pick ? expect.slice(5) : expect, pick };
   });
   out.timeout = Number(out.timeout);
+  out.adminEdits = { ...ADMIN_EDITS, ...JSON.parse(out.adminEdits) };
   return out;
 }
 
@@ -126,6 +142,12 @@ async function main() {
   const pages = [];
   try {
     const viewport = { width: 1440, height: 900 };
+    if (args.adminOnly) {
+      await adminChecks(browser, viewport, errors, pages);
+      if (errors.length) fail('no script errors in the pages', errors.join('\n'));
+      pass('no script errors in the pages');
+      return;
+    }
     const agentCtx = await browser.newContext({ viewport, locale: 'zh-CN' });
     const supCtx = await browser.newContext({ viewport, locale: 'en-US' });
     const desk = await agentCtx.newPage();
@@ -320,7 +342,13 @@ async function adminChecks(browser, viewport, errors, pages) {
   if (!node) fail('the flow error names the node');
   await expectVisible(page, `.gutter [data-line="${bad + 1}"].bad`, `the line number ${bad + 1} is marked in the editor (node ${node})`, 5000);
   await shot(page, 'admin-flow-error.png');
+  if (!args.adminOnly) await recordingChecks(page);
+  await configChecks(page, args.adminEdits);
+  await ctx.close();
+}
 
+/** The recordings of the calls just made: a playable WAV and a download link. */
+async function recordingChecks(page) {
   await page.goto(`${args.base}/#/admin/recordings`);
   await expectVisible(page, '[data-testid=recording-row]', 'the recordings list shows the calls');
   const src = await page.locator('[data-testid=recording-audio]').first().getAttribute('src');
@@ -342,7 +370,117 @@ async function adminChecks(browser, viewport, errors, pages) {
   if (!download) fail('the recording has a download link');
   pass(`the recording has a download link (${download})`);
   await shot(page, 'admin-recordings.png');
-  await ctx.close();
+}
+
+/** Waits for a green toast containing `text` (the pages confirm a save with one). */
+async function expectSaved(page, text, what) {
+  await expectText(page, '[data-testid=toasts] .toast-ok', text, what, 10000);
+}
+
+/** The live configuration pages, clicked through their tabs as an administrator would. */
+async function configChecks(page, edits) {
+  // --- queues: change the wrap-up and the strategy, save
+  const q = edits.queue;
+  const row = `[data-testid=queue-config-row][data-queue="${q}"]`;
+  await page.click('[data-testid=tab-queues]');
+  await expectVisible(page, row, `the queues page lists the ${q} queue`, 15000);
+  const cell = (field) => page.locator(`${row} [data-field=${field}]`).getAttribute('data-value');
+  const ringBefore = await cell('ring_timeout_s');
+  await page.click(`[data-testid=queue-edit-${q}]`);
+  await expectVisible(page, `[data-testid=queue-form][data-queue="${q}"]`, `${q} opens in the queue form`, 10000);
+  await page.fill('[data-testid=queue-wrap_up_s]', String(edits.wrap_up_s));
+  await page.selectOption('[data-testid=queue-strategy]', edits.strategy);
+  await shot(page, 'admin-queues.png');
+  await page.click('[data-testid=queue-save]');
+  await expectSaved(page, q, `saving ${q} is confirmed`);
+  await expectAttr(page, `${row} [data-field=wrap_up_s]`, 'data-value', String(edits.wrap_up_s), `the queues list shows ${q}'s new wrap-up (${edits.wrap_up_s} s)`, 10000);
+  await expectAttr(page, `${row} [data-field=strategy]`, 'data-value', edits.strategy, `the queues list shows ${q}'s new strategy (${edits.strategy})`, 10000);
+
+  // --- the server refuses a negative ring timeout and overflow rules out of order: each
+  // message beside its field, nothing saved
+  await page.click(`[data-testid=queue-edit-${q}]`);
+  await expectVisible(page, `[data-testid=queue-form][data-queue="${q}"]`, `${q} opens in the queue form again`, 10000);
+  const wrapShown = await page.locator('[data-testid=queue-wrap_up_s]').inputValue();
+  if (wrapShown !== String(edits.wrap_up_s)) fail(`the form shows the saved wrap-up of ${q}`, `${wrapShown}`);
+  pass(`the form shows the saved wrap-up of ${q} (${wrapShown})`);
+  await page.fill('[data-testid=queue-ring_timeout_s]', String(edits.bad_ring_timeout_s));
+  const rules = await page.locator('[data-testid=overflow-rules] .rule').count();
+  await page.click('[data-testid=rule-add]');
+  await page.click('[data-testid=rule-add]');
+  await page.locator('[data-testid=rule-after]').nth(rules).fill('60');
+  await page.locator('[data-testid=rule-after]').nth(rules + 1).fill('30');
+  await page.click('[data-testid=queue-save]');
+  await expectText(page, '[data-testid=queue-form] [data-error-for=ring_timeout_s]', 'ring_timeout_s must be from 1 to 600',
+    `a ring timeout of ${edits.bad_ring_timeout_s} s is refused: the server's message is shown beside the field`, 10000);
+  const after = `overflow[${rules + 1}].after_s`;
+  await expectText(page, `[data-testid=overflow-rules] .rule:nth-child(${rules + 2}) [data-error-for="${after}"]`, 'in order',
+    `overflow rules out of order are refused: the message is shown in the rule's row (${after})`, 5000);
+  await shot(page, 'admin-queue-error.png');
+  await expectVisible(page, `[data-testid=queue-form][data-queue="${q}"]`, 'the refused form stays open with its values', 1000);
+  await page.click('[data-testid=tab-queues]');  // leave the form unsaved
+  await expectAttr(page, `${row} [data-field=ring_timeout_s]`, 'data-value', ringBefore, `the refused edit changed nothing (ring timeout still ${ringBefore} s)`, 10000);
+
+  // --- agents' skills: a level out of range is refused, then a changed level and a new skill
+  const agent = edits.agent;
+  await page.click('[data-testid=tab-agents]');
+  await expectVisible(page, `[data-testid=agent-row][data-agent="${agent}"]`, `the agents page lists agent ${agent}`, 15000);
+  await page.click(`[data-testid=skills-edit-${agent}]`);
+  await expectVisible(page, `[data-testid=skills-form][data-agent="${agent}"]`, `agent ${agent}'s skills open in the form`, 10000);
+  const skillIndex = (skill) => page.locator('[data-testid=agent-skills-name]').evaluateAll((els, s) => els.findIndex((el) => el.value === s), skill);
+  const [first, ...others] = Object.entries(edits.skills);
+  if ((await skillIndex(first[0])) < 0) fail(`agent ${agent} has skill ${first[0]} to change`);
+  await page.locator('[data-testid=agent-skills-level]').nth(await skillIndex(first[0])).fill('150');
+  await page.click('[data-testid=skills-save]');
+  await expectText(page, `[data-testid=skills-form] [data-error-for="skills.${first[0]}"]`, 'must be from 0 to 100',
+    `a skill level of 150 is refused: the message is shown beside skill ${first[0]}`, 10000);
+  for (const [skill, level] of [first, ...others]) {
+    let i = await skillIndex(skill);
+    if (i < 0) {
+      await page.click('[data-testid=agent-skills-add]');
+      i = (await page.locator('[data-testid=agent-skills-name]').count()) - 1;
+      await page.locator('[data-testid=agent-skills-name]').nth(i).fill(skill);
+    }
+    await page.locator('[data-testid=agent-skills-level]').nth(i).fill(String(level));
+  }
+  await shot(page, 'admin-skills.png');
+  await page.click('[data-testid=skills-save]');
+  await expectSaved(page, agent, `saving agent ${agent}'s skills is confirmed`);
+  for (const [skill, level] of Object.entries(edits.skills)) {
+    await expectText(page, `[data-testid=agent-row][data-agent="${agent}"] [data-field=skills]`, `${skill}: ${level}`,
+      `the agents list shows ${agent}'s ${skill} at level ${level}`, 10000);
+  }
+
+  // --- business hours: one day's hours and a holiday, published as a new version of the flow
+  const cal = edits.calendar;
+  const day = (what) => `[data-testid=hours-${cal}-${edits.day}-${what}]`;
+  await page.click('[data-testid=tab-hours]');
+  await expectVisible(page, `[data-testid=calendar-${cal}]`, `the business hours page shows calendar ${cal}`, 15000);
+  if ((await page.locator('[data-testid=hours-flow]').inputValue()) !== edits.flow) await page.selectOption('[data-testid=hours-flow]', edits.flow);
+  await expectAttr(page, '[data-testid=hours-form]', 'data-flow', edits.flow, `the business hours of flow ${edits.flow} are shown`, 10000);
+  const version = Number(await page.locator('[data-testid=hours-version]').getAttribute('data-version'));
+  const [opens, closes] = edits.hours.split('-');
+  const [from, to] = edits.holiday.split('..');
+  await page.check(day('open'));
+  await page.fill(day('from'), opens);
+  await page.fill(day('to'), closes);
+  const holidays = await page.locator(`[data-testid=holidays-${cal}] .holiday`).count();
+  await page.click(`[data-testid=holiday-add-${cal}]`);
+  await page.locator(`[data-testid=holidays-${cal}] [data-testid=holiday-from]`).nth(holidays).fill(from);
+  if (to) await page.locator(`[data-testid=holidays-${cal}] [data-testid=holiday-to]`).nth(holidays).fill(to);
+  await page.click('[data-testid=hours-save]');
+  await expectSaved(page, `version ${version + 1}`, `saving the business hours publishes version ${version + 1} of ${edits.flow}`);
+  await expectAttr(page, '[data-testid=hours-version]', 'data-version', String(version + 1), `the page shows version ${version + 1} of ${edits.flow} in use`, 10000);
+  const shown = await page.evaluate(([c, d]) => ({
+    opens: document.querySelector(`[data-testid=hours-${c}-${d}-from]`)?.value,
+    closes: document.querySelector(`[data-testid=hours-${c}-${d}-to]`)?.value,
+    holidays: [...document.querySelectorAll(`[data-testid=holidays-${c}] .holiday`)].map((row) =>
+      [...row.querySelectorAll('input')].map((i) => i.value).filter(Boolean).join('..')),
+  }), [cal, edits.day]);
+  if (shown.opens !== opens || shown.closes !== closes) fail(`version ${version + 1} has ${edits.day} ${edits.hours}`, JSON.stringify(shown));
+  pass(`version ${version + 1} has ${edits.day} ${edits.hours}`);
+  if (!shown.holidays.includes(edits.holiday)) fail(`version ${version + 1} has the holiday ${edits.holiday}`, JSON.stringify(shown.holidays));
+  pass(`version ${version + 1} has the holiday ${edits.holiday} (${shown.holidays.length} holidays)`);
+  await shot(page, 'admin-hours.png');
 }
 
 try {

@@ -2,7 +2,7 @@
 // /queues/{name}, DELETE /queues/{name}, PUT /agents/{id}/skills): the change applies at once
 // to waiting calls and is kept in the database. Supervisors see the same forms read-only.
 // Server errors are shown beside the field they name (field_errors.ts).
-import { api, type OverflowRule, type QueueSettings } from '../../api';
+import { api, request, type OverflowRule, type QueueSettings } from '../../api';
 import type { View } from '../../context';
 import { h, replace, toast } from '../../dom';
 import { t } from '../../i18n';
@@ -25,11 +25,11 @@ const num = (value: number, testid: string, attrs: Record<string, unknown> = {})
 function skillRows(initial: Record<string, number>, levelLabel: string, testid: string, editable: boolean) {
   const rows = h('div', { class: 'rows', 'data-testid': testid });
   const add = (skill = '', level = 1) => {
-    const name = h('input', { value: skill, placeholder: 'sales', class: 'skill-name', disabled: !editable }) as HTMLInputElement;
+    const name = h('input', { value: skill, placeholder: 'sales', class: 'skill-name', disabled: !editable, 'data-testid': `${testid}-name` }) as HTMLInputElement;
     const lvl = num(level, `${testid}-level`, { min: 0, max: 100, disabled: !editable });
     const error = fieldError(`skills.${skill}`);
     name.addEventListener('input', () => (error.dataset.errorFor = `skills.${name.value.trim()}`));
-    const row = h('div', { class: 'row' }, h('label', null, t('adm.skill'), name), h('label', null, levelLabel, lvl), editable && h('button', { type: 'button', class: 'small', onclick: () => row.remove() }, t('adm.remove')), error);
+    const row = h('div', { class: 'row', 'data-testid': `${testid}-row` }, h('label', null, t('adm.skill'), name), h('label', null, levelLabel, lvl), editable && h('button', { type: 'button', class: 'small', onclick: () => row.remove() }, t('adm.remove')), error);
     rows.appendChild(row);
   };
   Object.entries(initial).forEach(([s, l]) => add(s, l));
@@ -111,6 +111,10 @@ function queueForm(queue: QueueSettings, names: string[], isNew: boolean, editab
     {
       class: 'card queue-form',
       'data-testid': 'queue-form',
+      'data-queue': queue.name,
+      // The server checks the values and names the field (a browser check would block the
+      // submit without that message).
+      novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
         numberRules();
@@ -126,7 +130,9 @@ function queueForm(queue: QueueSettings, names: string[], isNew: boolean, editab
         intInputs.forEach((input, key) => ((edited as unknown as Record<string, number>)[key] = Number(input.value)));
         boolInputs.forEach((input, key) => ((edited as unknown as Record<string, boolean>)[key] = input.checked));
         try {
-          await api.putQueue(edited);
+          // A new queue is created with POST: a name that exists is refused (409), not overwritten.
+          if (isNew) await request<unknown>('POST', '/queues', { body: edited });
+          else await api.putQueue(edited);
           clearErrors(form);
           general.textContent = '';
           toast(t('adm.saved', { name: edited.name }), 'ok');
@@ -191,13 +197,13 @@ export const queuesView: View = (ctx, root) => {
       replace(
         body,
         queues.map((q) =>
-          h('tr', { 'data-testid': 'queue-config-row' },
+          h('tr', { 'data-testid': 'queue-config-row', 'data-queue': q.id },
             h('th', null, q.id),
-            h('td', null, q.strategy),
+            h('td', { 'data-field': 'strategy', 'data-value': q.strategy }, q.strategy),
             h('td', null, (q.skills ?? []).map(([s, l]) => `${s} ≥ ${l}`).join(', ') || '–'),
-            h('td', null, t('adm.seconds', { n: q.ring_timeout_s ?? 0 })),
-            h('td', null, t('adm.seconds', { n: q.wrap_up_s ?? 0 })),
-            h('td', null, q.max_wait_s ? t('adm.seconds', { n: q.max_wait_s }) : '–'),
+            h('td', { 'data-field': 'ring_timeout_s', 'data-value': q.ring_timeout_s ?? 0 }, t('adm.seconds', { n: q.ring_timeout_s ?? 0 })),
+            h('td', { 'data-field': 'wrap_up_s', 'data-value': q.wrap_up_s ?? 0 }, t('adm.seconds', { n: q.wrap_up_s ?? 0 })),
+            h('td', { 'data-field': 'max_wait_s', 'data-value': q.max_wait_s ?? 0 }, q.max_wait_s ? t('adm.seconds', { n: q.max_wait_s }) : '–'),
             h('td', null, h('button', { class: 'small', 'data-testid': `queue-edit-${q.id}`, onclick: () => open(q.id) }, t('adm.edit'))),
           ),
         ),
@@ -212,7 +218,7 @@ export const queuesView: View = (ctx, root) => {
       h('section', { class: 'card' },
         h('h2', null, t('adm.queues')),
         h('table', { class: 'grid' },
-          h('thead', null, h('tr', null, [t('wb.queues'), t('adm.strategy'), t('adm.skills'), t('adm.ring_timeout'), t('adm.wrap_up'), t('adm.max_wait'), ''].map((c) => h('th', null, c)))),
+          h('thead', null, h('tr', null, [t('adm.queue_name'), t('adm.strategy'), t('adm.skills'), t('adm.ring_timeout'), t('adm.wrap_up'), t('adm.max_wait'), ''].map((c) => h('th', null, c)))),
           body),
         editable && h('button', { class: 'small', 'data-testid': 'queue-new', onclick: () => open(null) }, t('adm.new_queue')),
       ),
@@ -227,10 +233,10 @@ export const agentsView: View = (ctx, root) => {
   const body = h('tbody', { 'data-testid': 'agents-body' });
   const editor = h('div', { 'data-testid': 'skills-editor' });
   const open = (id: string, skills: [string, number][]) => {
-    const general = h('p', { class: 'error' });
+    const general = h('p', { class: 'error', 'data-testid': 'skills-error' });
     const rows = skillRows(Object.fromEntries(skills), t('adm.level'), 'agent-skills', editable);
     const form: HTMLFormElement = h('form', {
-      class: 'card', 'data-testid': 'skills-form',
+      class: 'card', 'data-testid': 'skills-form', 'data-agent': id, novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
         try {
@@ -250,9 +256,9 @@ export const agentsView: View = (ctx, root) => {
       const agents = await api.agents();
       replace(editor);
       replace(body, agents.map((a) =>
-        h('tr', { 'data-testid': 'agent-row' },
+        h('tr', { 'data-testid': 'agent-row', 'data-agent': a.id },
           h('th', null, a.id), h('td', null, a.name),
-          h('td', null, a.skills.map(([s, l]) => `${s}: ${l}`).join(', ') || '–'),
+          h('td', { 'data-field': 'skills' }, a.skills.map(([s, l]) => `${s}: ${l}`).join(', ') || '–'),
           h('td', null, t(`state.${a.state}` as 'state.ready')),
           h('td', null, h('button', { class: 'small', 'data-testid': `skills-edit-${a.id}`, onclick: () => open(a.id, a.skills) }, t('adm.edit'))))));
     } catch (e) {

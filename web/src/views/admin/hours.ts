@@ -52,6 +52,7 @@ function calendarEditor(name: string, calendar: CalendarHours, editable: boolean
   const el = h('div', { class: 'calendar', 'data-testid': `calendar-${name}` },
     h('h3', null, `${t('adm.calendar')}: ${name}`),
     h('table', { class: 'grid' }, h('thead', null, h('tr', null, ['', t('adm.open_day'), t('adm.opens'), t('adm.closes'), '', ''].map((c) => h('th', null, c)))), h('tbody', null, days.map((d) => d.row))),
+    h('p', { class: 'small muted' }, t('adm.midnight_note')),
     h('h4', null, t('adm.holidays')), holidays,
     editable && h('button', { type: 'button', class: 'small', 'data-testid': `holiday-add-${name}`, onclick: () => addHoliday() }, t('adm.add_holiday')));
   return { el, read };
@@ -67,7 +68,7 @@ export const hoursView: View = (ctx, root) => {
       const general = h('p', { class: 'error', 'data-testid': 'hours-error' });
       const editors = Object.entries(shown.calendars).map(([name, cal]) => ({ name, ...calendarEditor(name, cal, editable) }));
       const form: HTMLFormElement = h('form', {
-        class: 'card', 'data-testid': 'hours-form',
+        class: 'card', 'data-testid': 'hours-form', 'data-flow': shown.name, 'data-version': shown.version, novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const calendars: Record<string, CalendarHours> = {};
@@ -80,7 +81,9 @@ export const hoursView: View = (ctx, root) => {
             showErrors(form, general, err);
           }
         },
-      }, h('p', { class: 'notice small' }, t('adm.hours_note', { offset: shown.utc_offset, next: shown.version + 1, flow: shown.name })),
+      }, h('p', { class: 'notice small' },
+        h('strong', { 'data-testid': 'hours-version', 'data-version': shown.version }, t('adm.hours_version', { flow: shown.name, version: shown.version })), ' ',
+        t('adm.hours_note', { offset: shown.utc_offset, next: shown.version + 1, flow: shown.name })),
       editors.map((ed) => ed.el), general,
       editable && h('button', { type: 'submit', class: 'primary', 'data-testid': 'hours-save' }, t('adm.save')));
       replace(box, form);

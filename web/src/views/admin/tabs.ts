@@ -7,7 +7,7 @@ const TABS: { path: string; key: Parameters<typeof t>[0]; roles: Role[] }[] = [
   { path: '/admin/users', key: 'adm.users', roles: ['admin'] },
   { path: '/admin/agents', key: 'adm.agents', roles: ['supervisor', 'admin'] },
   { path: '/admin/queues', key: 'adm.queues', roles: ['supervisor', 'admin'] },
-  { path: '/admin/flows', key: 'adm.flows', roles: ['admin'] },
+  { path: '/admin/flows', key: 'adm.flow_editor', roles: ['admin'] },
   { path: '/admin/hours', key: 'adm.hours', roles: ['supervisor', 'admin'] },
   { path: '/admin/recordings', key: 'adm.recordings', roles: ['supervisor', 'admin'] },
 ];
