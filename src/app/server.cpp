@@ -16,6 +16,7 @@
 #include "media/media_engine.h"
 #include "media/tts.h"
 #include "sip/stack.h"
+#include "store/callback_store.h"
 #include "store/cdr_store.h"
 #include "store/customer_store.h"
 #include "store/flow_store.h"
@@ -208,6 +209,16 @@ int RunServer(const Config& config) {
     HLOG_INFO("IVR flows reloaded");
   };
   call_controller.SetFlows(flow_catalog.LiveFlows());
+  // Callers who were waiting for a callback when the server last stopped get their place
+  // back (on the control thread, once it runs).
+  if (auto waiting = store::CallbackStore(**control_db).All(); !waiting) {
+    HLOG_ERROR("waiting callbacks: {}", waiting.error().message);
+  } else if (!waiting->empty()) {
+    HLOG_INFO("{} caller(s) still wait for a callback", waiting->size());
+    stack.Post([&call_controller, list = std::move(waiting).value()] {
+      call_controller.RestoreCallbacks(list);
+    });
+  }
 
   // The HTTP + WebSocket API: its own thread and SQLite connection; live state and agent
   // commands reach the control thread through the stack's task queue.

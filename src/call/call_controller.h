@@ -41,6 +41,10 @@ class CallController final : public sip::StackHandler, public ControlPort {
   // Media engine events, already moved onto the control thread.
   void OnMediaEvent(const media::MediaEvent& event);
 
+  // Callers who were waiting to be called back when the server stopped (CallbackStore): back
+  // in their queues. Control thread.
+  void RestoreCallbacks(const std::vector<store::WaitingCallback>& waiting);
+
   // Ends every call (reason "shutdown"), then shuts the SIP stack down.
   void Shutdown();
   size_t active_calls() const { return calls_.size(); }
@@ -235,6 +239,8 @@ class CallController final : public sip::StackHandler, public ControlPort {
     WallTime queued_at{};
   };
   std::map<std::string, PendingCallback> pending_callbacks_;
+  static store::WaitingCallback ToWaitingCallback(const std::string& acd_id,
+                                                  const PendingCallback& pending);
   std::map<std::string, std::string> last_call_of_agent_;
   struct WrapUp {
     std::string call_id;

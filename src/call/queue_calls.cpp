@@ -524,8 +524,8 @@ void CallController::LeaveQueue(Call& call) {
       records_.SetAbandoned(call.id, clock_.WallNow());
       HLOG_INFO("call {}: caller abandoned queue {}", call.id, call.queue.queue);
     }
-  } else {
-    pending_callbacks_.erase(acd_id);  // a callback that could not be completed
+  } else if (pending_callbacks_.erase(acd_id) > 0) {  // a callback that could not be completed
+    records_.DeleteCallback(acd_id);
   }
   PerformAcd(acd_.Abandon(acd_id, now), "abandon of " + call.id);
 }
@@ -574,6 +574,7 @@ void CallController::OnQueueDigit(Call& call, char digit) {
   pending.original_call = call.id;
   pending.queued_at = clock_.WallNow();
   pending_callbacks_[call.queue.acd_id] = pending;
+  records_.SaveCallback(ToWaitingCallback(call.queue.acd_id, pending));
   HLOG_INFO("call {}: caller {} asked to be called back from {}", call.id, call.from_number,
             call.queue.queue);
   // The ACD keeps the place; this call only says goodbye.
@@ -591,6 +592,57 @@ void CallController::OnQueueDigit(Call& call, char digit) {
     return;
   }
   media_.Play(call.caller_media, *spoken, /*loop=*/false, kGoodbyeToken);
+}
+
+store::WaitingCallback CallController::ToWaitingCallback(const std::string& acd_id,
+                                                         const PendingCallback& pending) {
+  store::WaitingCallback out;
+  out.acd_id = acd_id;
+  out.number = pending.number;
+  out.sip_user = pending.user;
+  out.trunk_uri_host = pending.trunk_uri_host;
+  out.language = pending.language;
+  out.queue = pending.queue;
+  out.original_call = pending.original_call;
+  out.queued_ms = store::EpochMs(pending.queued_at);
+  return out;
+}
+
+// After a restart: the callbacks that were waiting go back to their queues, oldest first, and
+// keep their place ahead of new callers. A queue that no longer exists drops its callbacks.
+void CallController::RestoreCallbacks(const std::vector<store::WaitingCallback>& waiting) {
+  for (const store::WaitingCallback& saved : waiting) {
+    if (pending_callbacks_.count(saved.acd_id) != 0) continue;
+    acd::CallInfo info;
+    info.id = saved.acd_id;
+    info.caller_number = saved.number;
+    info.queue = saved.queue;
+    TimePoint now = clock_.Now();
+    auto entered = acd_.Enqueue(info, now);
+    auto requested = entered.ok() ? acd_.RequestCallback(saved.acd_id, now)
+                                  : Result<acd::Actions>(Error{entered.error().message});
+    if (!requested.ok()) {
+      HLOG_WARN("callback of {} in {} dropped: {}", saved.number, saved.queue,
+                requested.error().message);
+      if (entered.ok()) PerformAcd(acd_.Abandon(saved.acd_id, now), "dropped callback");
+      records_.DeleteCallback(saved.acd_id);
+      continue;
+    }
+    PendingCallback pending;
+    pending.number = saved.number;
+    pending.user = saved.sip_user;
+    pending.trunk_uri_host = saved.trunk_uri_host;
+    pending.language = saved.language.empty() ? "en" : saved.language;
+    pending.queue = saved.queue;
+    pending.original_call = saved.original_call;
+    pending.queued_at = WallTime(std::chrono::milliseconds(saved.queued_ms));
+    pending_callbacks_[saved.acd_id] = pending;
+    HLOG_INFO("callback of {} (call {}) waits in {} again", saved.number, saved.original_call,
+              saved.queue);
+    PerformAcd(std::move(entered->actions));
+    PerformAcd(std::move(requested).value());
+    PublishQueueChanged(saved.queue);
+  }
 }
 
 // The callback's turn came: a new call rings the reserved agent; when the agent answers, the
@@ -702,6 +754,7 @@ void CallController::OnCustomerAnswered(Call& call, sip::LegId leg, const std::s
   media_.SetRemote(call.caller_media, *remote);
   media_.StopPlay(call.callee_media);
   pending_callbacks_.erase(call.queue.acd_id);
+  records_.DeleteCallback(call.queue.acd_id);
   records_.MarkAnswered(call.id, clock_.WallNow(), call.queue.agent);
   call.record_answered = true;
   if (answered.ok()) PerformAcd(std::move(answered).value());

@@ -451,6 +451,19 @@ const std::vector<Migration>& HotlineMigrations() {
        // The customer the agent picked in the screen pop when several share the caller's
        // number (PUT /api/v1/calls/{id}/customer).
        "ALTER TABLE calls ADD COLUMN customer_id INTEGER;"},
+      {6,
+       // Callers waiting to be called back (store/callback_store.h): a restart puts them back
+       // in their queues.
+       "CREATE TABLE callbacks ("
+       "  acd_id TEXT PRIMARY KEY,"
+       "  number TEXT NOT NULL,"
+       "  sip_user TEXT NOT NULL DEFAULT '',"
+       "  trunk_uri_host TEXT NOT NULL DEFAULT '',"
+       "  language TEXT NOT NULL DEFAULT '',"
+       "  queue TEXT NOT NULL,"
+       "  original_call TEXT NOT NULL DEFAULT '',"
+       "  queued_ms INTEGER NOT NULL"
+       ");"},
   };
   return kMigrations;
 }

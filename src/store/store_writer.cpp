@@ -112,6 +112,16 @@ void StoreWriter::AddVoicemail(const NewVoicemail& message) {
            }});
 }
 
+void StoreWriter::SaveCallback(const WaitingCallback& callback) {
+  Enqueue({"SaveCallback", callback.acd_id,
+           [callback](CdrStore& s) { return CallbackStore(s.db()).Save(callback); }});
+}
+
+void StoreWriter::DeleteCallback(const std::string& acd_id) {
+  Enqueue({"DeleteCallback", acd_id,
+           [acd_id](CdrStore& s) { return CallbackStore(s.db()).Delete(acd_id); }});
+}
+
 void StoreWriter::Enqueue(Op op) {
   std::unique_lock lock(mutex_);
   ++queued_seq_;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "store/agent_event_store.h"
+#include "store/callback_store.h"
 #include "store/cdr_store.h"
 #include "store/voicemail_store.h"
 
@@ -53,6 +54,9 @@ class StoreWriter {
   void AppendAgentEvent(const AgentStateChange& change);
   // Queues VoicemailStore::Add (a message left in a mailbox) on the same connection.
   void AddVoicemail(const NewVoicemail& message);
+  // Queue CallbackStore::Save / Delete (callers waiting to be called back).
+  void SaveCallback(const WaitingCallback& callback);
+  void DeleteCallback(const std::string& acd_id);
 
   // Blocks until every write queued before the call is committed (or has failed).
   // Not to be called from the writer thread. Returns at once after Stop().

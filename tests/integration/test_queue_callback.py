@@ -1,7 +1,8 @@
 """More of the inbound call center on the demo hotline flow (calendar opened round the clock):
 
 1. Callback in queue: a caller behind a trusted trunk hears the position announcement with the
-   callback offer, presses 1 and hangs up; when agent 1004 becomes ready, Hotline rings the
+   callback offer, presses 1 and hangs up; Hotline restarts (the waiting callback is kept in
+   the database and goes back to its place); when agent 1004 becomes ready, Hotline rings the
    agent, then dials the caller back through the trunk and bridges them (recorded); records:
    the first call `callback_requested`, the callback an outbound call answered by 1004.
 2. Maximum wait: nobody serves the sales queue; after its max_wait_s the caller goes to the
@@ -50,6 +51,13 @@ def callback(t, hl, trunk_port):
     t.check(row is not None and row["disposition"] == "callback_requested",
             "CDR of the first call: callback_requested", row)
 
+    print("   hotline restarts: the waiting callback keeps its place")
+    hl.stop()
+    hl.start()
+    t.check(H.wait_until(lambda: re.search(r"callback of 5550123 \(call \w+\) waits in support again",
+                                           hl.log_since_start()), 10),
+            "after the restart the callback waits in support again", H.tail(hl.log_since_start(), 20))
+
     print("   the customer's phone behind the trunk and the agent's phone wait")
     customer_tone = H.make_tone(t.path("customer_440.ulaw.wav"), 440, 60, ulaw=True)
     customer = H.Sipp(t, "uas_answer.xml", "5550123", hl.sip_port, local_ip=H.TRUNK_IP,
@@ -62,7 +70,7 @@ def callback(t, hl, trunk_port):
                           subs={"MEDIA": H.media_stream_start(agent_tone) +
                                 '  <pause milliseconds="5000"/>\n', "ENDING": "UAS_BYE"},
                           timeout_s=60)
-    feature_code(t, hl, "1004", "*13")  # ready: the callback's turn
+    feature_code(t, hl, "1004", "*11")  # logged out by the restart: log in + ready, its turn
     r_agent, r_customer = agent.wait(40), customer.wait(40)
     t.check(r_agent.rc == 0, "agent 1004 was rung for the callback, talked and hung up",
             r_agent.detail())
@@ -70,6 +78,8 @@ def callback(t, hl, trunk_port):
             r_customer.detail())
     back = H.wait_until(lambda: closed_from(hl, "1004", to="5550123"), 10)
     t.check(back is not None, "a call record for the callback", hl.calls())
+    left = H.db_rows(hl.db, "SELECT * FROM callbacks")
+    t.check(left == [], "the answered callback no longer waits (table callbacks is empty)", left)
     if not back:
         return
     print("   callback row: %s" % {k: back[k] for k in ("direction", "agent", "queue",
