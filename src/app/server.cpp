@@ -268,8 +268,14 @@ int RunServer(const Config& config) {
       api_server.Stop();  // the API first: no new commands while calls are being ended
       stack.Post([&] {
         call_controller.Shutdown();
-        // However the far ends behave, the loop ends within 5 s.
-        stack.SetTimer(std::chrono::seconds(5), [&] { stack.Break(); });
+        // However the far ends behave, the loop ends within 8 s: after 5 s the SIP stack is
+        // told to stop whatever still hangs (a CANCEL nobody answers), 3 s later the loop ends.
+        stack.SetTimer(std::chrono::seconds(5), [&] {
+          HLOG_WARN("shutdown: {} call(s) still ending after 5 s; stopping the SIP stack",
+                    call_controller.active_calls());
+          stack.Shutdown();
+          stack.SetTimer(std::chrono::seconds(3), [&] { stack.Break(); });
+        });
       });
       return;
     }

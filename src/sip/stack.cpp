@@ -113,6 +113,7 @@ struct Stack::Impl {
   std::map<uint64_t, su_timer_t*> timers;
   std::map<su_timer_t*, std::pair<uint64_t, std::function<void()>>> timer_callbacks;
   bool shutting_down = false;
+  bool shutdown_complete = false;  // nua_r_shutdown came: nua_destroy is allowed
 
   static void OnNuaEvent(nua_event_t event, int status, char const* phrase, nua_t* nua,
                          nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
@@ -200,6 +201,7 @@ void Stack::Impl::Dispatch(nua_event_t event, int status, char const* phrase, nu
       return;
     case nua_r_shutdown:
       if (status >= 200) {
+        shutdown_complete = true;
         HLOG_INFO("SIP stack stopped ({} {})", status, phrase ? phrase : "");
         handler.OnShutdownComplete();
       }
@@ -292,9 +294,13 @@ Stack::Stack(StackOptions options, StackHandler& handler, const Clock& clock)
     : options_(std::move(options)), impl_(std::make_unique<Impl>(*this, handler, clock)) {}
 
 Stack::~Stack() {
-  if (impl_->nua != nullptr) {
+  // nua_destroy asserts a completed shutdown; a stack the process gave up waiting for (a far
+  // end that never answers our CANCEL) is left to the process exit instead.
+  if (impl_->nua != nullptr && (impl_->shutdown_complete || !impl_->shutting_down)) {
     nua_destroy(impl_->nua);
     impl_->nua = nullptr;
+  } else if (impl_->nua != nullptr) {
+    HLOG_WARN("SIP stack: shutdown did not complete; its transactions are abandoned");
   }
   for (auto& [id, timer] : impl_->timers) su_timer_destroy(timer);
   for (auto& [id, leg] : impl_->legs) delete leg;
@@ -340,6 +346,7 @@ void Stack::Run() { su_root_run(impl_->root); }
 void Stack::Post(std::function<void()> task) { impl_->tasks.Post(std::move(task)); }
 
 void Stack::Shutdown() {
+  if (impl_->shutting_down) return;
   impl_->shutting_down = true;
   nua_shutdown(impl_->nua);
 }

@@ -112,6 +112,7 @@ class Stack {
   // Thread-safe: runs task on the control thread.
   void Post(std::function<void()> task);
   // Starts an orderly shutdown (pending transactions finish), then OnShutdownComplete().
+  // Calls after the first do nothing.
   void Shutdown();
   void Break();
   // After Run() returned: runs tasks posted since (e.g. the media engine's last events).

@@ -217,6 +217,9 @@ def answer_queue_call(t, hl):
     offered = ws.recv_json(30, want=lambda m: m.get("type") == "call.offered")
     t.check(offered is not None and offered.get("queue") == "support",
             "1002's desktop is offered the support call", offered)
+    # As a person would: the phone rings a moment before the click (sipp's scenario also
+    # needs its 180 out before the CANCEL arrives).
+    H.wait_until(lambda: False, 1)
     command(t, ws, 2, "answer")
     answered = ws.recv_json(10, want=lambda m: m.get("type") == "call.answered")
     t.check(answered is not None, "call.answered: the phone answered when told to", answered)

@@ -1,9 +1,11 @@
 """Graceful shutdown and crash recovery.
 
 SIGTERM during a call: the process exits 0 within 5 s, both parties get a BYE, the CDR row is
-closed with hangup_cause 'shutdown'. SIGKILL during a call: after a restart on the same data
+closed with hangup_cause 'shutdown'. SIGTERM while the callee's phone never answers at all: the
+SIP stack is stopped after 5 s whatever hangs, and the process still exits 0. SIGKILL during a call: after a restart on the same data
 directory the row left open is closed with hangup_cause 'crash_recovery'."""
 import re
+import socket
 import time
 
 import harness as H
@@ -60,6 +62,27 @@ def run(t):
     row = rows[-1] if rows else None
     print("   row: %s" % ({k: row[k] for k in ("state", "disposition", "hangup_cause", "sip_status")} if row else None))
     t.check(row and row["state"] == "closed" and row["hangup_cause"] == "shutdown", "CDR closed with shutdown", row)
+
+    print("-- SIGTERM while a phone never answers at all (dead phone): exit 0 anyway")
+    hl.start()
+    reg, r = H.sipp_register(t, hl, "1002", name="reg_dead_1002")
+    t.check(r.rc == 0, "the dead phone registered first", r.detail())
+    dead = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dead.bind((H.LOCAL_IP, reg.local_port))
+    dead.settimeout(10)
+    caller = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001", timeout_s=30).start()
+    try:
+        invite = dead.recv(65536).decode("utf-8", "replace")
+    except socket.timeout:
+        invite = ""
+    t.check(invite.startswith("INVITE "), "hotline rang the dead phone (it never answers)", invite[:200])
+    t0 = time.monotonic()
+    rc = hl.stop(timeout=15)
+    took = time.monotonic() - t0
+    t.check(rc == 0 and took <= 9.5, "exit 0 within 9.5 s although the INVITE transaction hangs "
+            "(rc=%s, %.2f s)" % (rc, took), H.tail(hl.log(), 20))
+    caller.wait(10)
+    dead.close()
 
     print("-- SIGKILL during an echo call, then restart")
     hl.start()
