@@ -2,8 +2,12 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
+# Tests ctest runs at once in $(BUILD): the integration tests mostly wait on real-time audio
+# and signalling, so more of them than cores fit (each has its own ports, see harness.py).
+TEST_JOBS  ?= 4
 
-.PHONY: all deps build web e2e asan fuzz demo test unit integration bench format clean
+.PHONY: all deps build web e2e asan fuzzers fuzz demo test test-suite test-builds unit \
+	integration bench format clean
 
 all: build
 
@@ -38,26 +42,44 @@ FUZZ_BUILD ?= build-fuzz
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOTLINE_FUZZ=ON
 
-# libFuzzer targets (clang), each run for 20 s.
-fuzz: deps $(FUZZ_BUILD)/build.ninja
+# libFuzzer targets (clang): `fuzzers` builds them, `fuzz` also runs each for 20 s (side by side).
+fuzzers: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
+
+fuzz: fuzzers
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure -j $(JOBS)
 
 demo: build
 	./$(BUILD)/hotline
 
-# Unit tests under ASan+UBSan first, then the fuzzers for a short while, then the whole
-# suite (unit + integration against real sipp/baresip peers); ctest's summary is the
-# closing line.
-test: build asan fuzz
+# The release build first. Then the whole suite in $(BUILD) (unit + integration tests against
+# real sipp/baresip peers, ctest -j $(TEST_JOBS), output kept in $(BUILD)/ctest-suite.log)
+# runs while the ASan+UBSan unit tests and the fuzzers are compiled at the lowest CPU
+# priority (nice 19: the tests, mostly waiting on real-time audio, get the CPU when they need
+# it). Then the fuzzers for a short while and the unit tests under ASan+UBSan, with the
+# machine to themselves; last the suite's ctest output, so ctest's summary is the closing line.
+test: build
+	@$(MAKE) --no-print-directory -j2 test-suite test-builds
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest -L unit --output-on-failure -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure
+	@cat $(BUILD)/ctest-suite.log; exit $$(cat $(BUILD)/ctest-suite.rc || echo 1)
+
+# Parts of `test`: the suite in $(BUILD) with its output to a log and its exit code to
+# $(BUILD)/ctest-suite.rc (`test` prints both last), and the niced sanitizer/fuzzer builds.
+test-suite: build
+	@echo "test: the whole suite runs in $(BUILD) (ctest -j $(TEST_JOBS)), output in $(BUILD)/ctest-suite.log"
+	@cd $(BUILD) && rm -f ctest-suite.rc && \
+	  { ctest --output-on-failure -j $(TEST_JOBS) > ctest-suite.log 2>&1; echo $$? > ctest-suite.rc; }
+
+test-builds: deps $(ASAN_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
+	nice -n 19 cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+	nice -n 19 cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
 unit: build
 	cd $(BUILD) && ctest -L unit --output-on-failure -j $(JOBS)
 
 integration: build
-	cd $(BUILD) && ctest -L integration --output-on-failure
+	cd $(BUILD) && ctest -L integration --output-on-failure -j $(TEST_JOBS)
 
 bench: build
 	bench/sip_load/run.sh

@@ -19,10 +19,13 @@ baresip instances with generated config directories, tones made with sox, tone c
 and a deadline-based wait_until().
 
 Everything listens on 127.0.0.0/8 only. Every process a test starts is stopped by its PID.
+Tests may run concurrently (ctest -j): each test process takes a port slot (see "ports"), so
+two tests never pick the same port.
 """
 
 import argparse
 import atexit
+import fcntl
 import glob
 import hashlib
 import math
@@ -36,6 +39,7 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import uuid
@@ -75,8 +79,58 @@ def wait_until(condition, timeout, interval=0.05, what=None):
 
 
 # ----------------------------------------------------------------------------- ports
+#
+# Signalling ports (hotline SIP/HTTP, sipp, baresip) come from 10000-19999, RTP port blocks
+# from 20000-32699 (all below the kernel's ephemeral range). ctest runs the integration tests
+# concurrently, so each test process first takes one of PORT_SLOTS slots (an exclusive flock on
+# a lock file in the temp dir, released by the kernel when the process ends) and picks its
+# ports only from that slot's share of both ranges. Concurrent tests therefore never pick the
+# same port, not even one the other released a moment ago (late RTP from one test's peers
+# cannot reach another test's hotline). Every port is still checked free before use (other
+# programs), and the callers retry with new ports when a bind fails anyway. With every slot
+# taken (more than PORT_SLOTS concurrent tests on the machine) a test picks from the whole
+# ranges, as if alone.
+
+SIGNAL_RANGE = (10000, 19999)
+RTP_RANGE = (20000, 32699)
+PORT_SLOTS = 6
 
 _taken = set()
+_slot = None  # (index, lock file) once taken
+
+
+def _port_slot():
+    """Index of this process's port slot (taken on first use), or None if all are busy."""
+    global _slot
+    if _slot is None:
+        lock_dir = os.path.join(tempfile.gettempdir(), "hotline-it-port-slots")
+        _slot = (None, None)
+        for i in range(PORT_SLOTS):
+            try:
+                os.makedirs(lock_dir, exist_ok=True)
+                f = open(os.path.join(lock_dir, "slot-%d.lock" % i), "a")
+            except OSError:
+                continue
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                f.close()
+                continue
+            _slot = (i, f)  # the file stays open (and locked) until the process exits
+            break
+        if _slot[0] is None:
+            print("[harness] all %d port slots are taken; picking ports from the whole ranges" % PORT_SLOTS)
+    return _slot[0]
+
+
+def _slot_range(full):
+    """(low, high) of this process's share of the port range `full`."""
+    slot = _port_slot()
+    if slot is None:
+        return full
+    size = (full[1] - full[0] + 1) // PORT_SLOTS
+    low = full[0] + slot * size
+    return low, low + size - 1
 
 
 def _udp_tcp_free(ip, port, tcp=True):
@@ -97,24 +151,29 @@ def _udp_tcp_free(ip, port, tcp=True):
             s.close()
 
 
-def free_port(ip=LOCAL_IP, tcp=True):
-    """A port free for UDP (and TCP) on ip, below the kernel's ephemeral range."""
+def free_port(ip=LOCAL_IP, tcp=True, span=1):
+    """A port of this test's slot, free for UDP (and TCP) on ip; with span=N the N-1 ports
+    after it too (baresip also listens for SIP/TLS on its SIP port + 1)."""
+    low, high = _slot_range(SIGNAL_RANGE)
     for _ in range(500):
-        port = random.randint(10000, 19999)
-        if port in _taken:
+        port = random.randint(low, high - span + 1)
+        ports = range(port, port + span)
+        if any(p in _taken for p in ports):
             continue
-        if _udp_tcp_free(ip, port, tcp) and _udp_tcp_free("127.0.0.2", port, tcp):
-            _taken.add(port)
+        if all(_udp_tcp_free(ip, p, tcp) and _udp_tcp_free("127.0.0.2", p, tcp) for p in ports):
+            _taken.update(ports)
             return port
     raise TestError("no free port found")
 
 
 def free_port_block(size, ip=LOCAL_IP):
-    """(low, high): an even-aligned block of `size` UDP ports, all free right now."""
+    """(low, high): an even-aligned block of `size` UDP ports of this test's slot, all free
+    right now."""
+    first, last = _slot_range(RTP_RANGE)
     for _ in range(200):
-        low = random.randint(10000, 15999) * 2  # 20000..31998, even
+        low = random.randint((first + 1) // 2, (last - size + 1) // 2) * 2  # even
         high = low + size - 1
-        if high > 32700 or any(p in _taken for p in range(low, high + 1)):
+        if any(p in _taken for p in range(low, high + 1)):
             continue
         if all(_udp_tcp_free(ip, p, tcp=False) for p in range(low, high + 1, 2)):
             _taken.update(range(low, high + 1))
@@ -973,7 +1032,7 @@ class Baresip:
         self.test, self.name = test, name
         self.dir = os.path.join(test.dir, name)
         os.makedirs(self.dir, exist_ok=True)
-        self.sip_port = free_port()
+        self.sip_port = free_port(span=2)  # SIP on UDP/TCP sip_port, SIP/TLS on sip_port + 1
         self.rtp = free_port_block(20)
         mods = "\n".join("module          %s" % m for m in BARESIP_MODULES + list(modules_extra))
         with open(os.path.join(self.dir, "config"), "w") as f:
