@@ -323,12 +323,8 @@ void MediaThread::Unlink(RtpSession& session, bool emit_events) {
   if (!peer) return;
   for (RtpSession* s : {&session, peer}) {
     if (std::unique_ptr<Recorder> recorder = std::move(s->recorder())) {
-      MediaEvent event{};
-      event.kind = MediaEvent::Kind::kRecordingDone;
-      event.session = s->id();
-      event.frames = recorder->Close();
-      event.path = recorder->path();
-      if (emit_events) Emit(event);
+      int64_t frames = recorder->Close();
+      if (emit_events) EmitRecordingDone(s->id(), recorder->path(), frames, /*mono=*/false);
     }
     s->set_peer(nullptr);
     if (s->source() == RtpSession::Source::kPeer) s->set_source(RestingSource(*s));
@@ -364,12 +360,19 @@ void MediaThread::StopRecordLeg(SessionId id) {
 void MediaThread::FinishLegRecording(RtpSession& session, bool emit_event) {
   std::unique_ptr<Recorder> recorder = std::move(session.leg_recorder());
   if (!recorder) return;
+  int64_t frames = recorder->Close();
+  if (emit_event) EmitRecordingDone(session.id(), recorder->path(), frames, /*mono=*/false);
+}
+
+void MediaThread::EmitRecordingDone(SessionId session, const std::string& path, int64_t frames,
+                                    bool mono) {
   MediaEvent event{};
   event.kind = MediaEvent::Kind::kRecordingDone;
-  event.session = session.id();
-  event.frames = recorder->Close();
-  event.path = recorder->path();
-  if (emit_event) Emit(event);
+  event.session = session;
+  event.frames = frames;
+  event.path = path;
+  event.mono = mono;
+  Emit(event);
 }
 
 void MediaThread::SendDtmf(SessionId id, const std::string& digits) {
@@ -388,12 +391,7 @@ void MediaThread::RecordMono(SessionId id, const std::string& path, int max_ms) 
   auto recorder = MonoRecorder::Open(path, max_samples, id);
   if (!recorder.ok()) {
     HLOG_ERROR("media: recording {}: {}", path, recorder.error().message);
-    MediaEvent event{};
-    event.kind = MediaEvent::Kind::kRecordingDone;
-    event.session = id;
-    event.path = path;
-    event.mono = true;
-    Emit(event);
+    EmitRecordingDone(id, path, 0, /*mono=*/true);
     return;
   }
   s->mono_recorder() = std::move(recorder).value();
@@ -406,13 +404,8 @@ void MediaThread::StopRecordMono(SessionId id) {
 void MediaThread::FinishMonoRecording(RtpSession& session, bool emit_event) {
   std::unique_ptr<MonoRecorder> recorder = std::move(session.mono_recorder());
   if (!recorder) return;
-  MediaEvent event{};
-  event.kind = MediaEvent::Kind::kRecordingDone;
-  event.session = session.id();
-  event.frames = recorder->Close();
-  event.path = recorder->path();
-  event.mono = true;
-  if (emit_event) Emit(event);
+  int64_t frames = recorder->Close();
+  if (emit_event) EmitRecordingDone(session.id(), recorder->path(), frames, /*mono=*/true);
 }
 
 void MediaThread::CloseAll() {

@@ -84,6 +84,7 @@ class MediaThread final : private RtpSession::Observer {
   void FinishMonoRecording(RtpSession& session, bool emit_event);
   void CloseAll();
   void Emit(const MediaEvent& event);
+  void EmitRecordingDone(SessionId session, const std::string& path, int64_t frames, bool mono);
   void OnDigit(RtpSession& session, char digit, DtmfSource source) override;
 
   const int index_;
