@@ -1,10 +1,12 @@
 """Shared set-up of the call-center integration tests (test_queue*.py): queues and agents for
 the demo hotline flow, the flow itself with its calendar opened round the clock, and agent
 helpers (feature codes dialled from a sipp phone, agent state from the agent_events table)."""
+import json
 import os
 import re
 
 import harness as H
+import wsclient
 
 QUEUES = """
 queues:
@@ -80,3 +82,19 @@ def log_count(hl, pattern):
 
 def wait_more(hl, pattern, before, timeout):
     return H.wait_until(lambda: log_count(hl, pattern) > before, timeout)
+
+
+def cti_socket(t, hl, username, password):
+    """Signs in over REST and opens the CTI WebSocket with the token; waits for the hello."""
+    r = hl.http("POST", "/api/v1/session", {"username": username, "password": password})
+    t.check(r[0] == 200, "%s signs in" % username, r)
+    ws = wsclient.WebSocket(hl.http_port, "/api/v1/events?token=" + json.loads(r[2])["token"])
+    ws.recv_json(5, want=lambda m: m.get("type") == "hello")
+    return ws
+
+
+def cti_command(t, ws, n, what, **fields):
+    """Sends command `what` with id n and checks the reply says ok."""
+    ws.send_json(dict({"id": n, "command": what}, **fields))
+    reply = ws.recv_json(10, want=lambda m: m.get("type") == "reply" and m.get("id") == n)
+    t.check(reply is not None and reply["ok"], "%s %s is done" % (what, fields or ""), reply)

@@ -18,27 +18,12 @@
 4. The same for a queue call: a trunk caller keys 1 and 2 to the support queue; agent 1002's
    desktop gets call.offered, sends "answer", and its phone answers the second INVITE.
 """
-import json
 import os
 import re
 
 import callcenter
+from callcenter import cti_command, cti_socket
 import harness as H
-import wsclient
-
-
-def socket_for(t, hl, username, password):
-    r = hl.http("POST", "/api/v1/session", {"username": username, "password": password})
-    t.check(r[0] == 200, "%s signs in" % username, r)
-    ws = wsclient.WebSocket(hl.http_port, "/api/v1/events?token=" + json.loads(r[2])["token"])
-    ws.recv_json(5, want=lambda m: m.get("type") == "hello")
-    return ws
-
-
-def command(t, ws, n, what, **fields):
-    ws.send_json(dict({"id": n, "command": what}, **fields))
-    reply = ws.recv_json(10, want=lambda m: m.get("type") == "reply" and m.get("id") == n)
-    t.check(reply is not None and reply["ok"], "%s %s is done" % (what, fields or ""), reply)
 
 
 def consult_event(ws, state, timeout=15):
@@ -72,8 +57,8 @@ def conference_and_monitor(t, hl):
     agent = phone(t, hl, "1003", 1000)
     third = phone(t, hl, "1004", 1600)
     listener = phone(t, hl, "1006", 2200)
-    ws = socket_for(t, hl, "1003", "demo1003")
-    sup = socket_for(t, hl, "supervisor", "demo-supervisor")
+    ws = cti_socket(t, hl, "1003", "demo1003")
+    sup = cti_socket(t, hl, "supervisor", "demo-supervisor")
     caller_wav = H.make_tone(t.path("caller_440.wav"), 440, 90)
     caller = H.Baresip(t, "caller1005", "<sip:1005@127.0.0.1:{sip_port};transport=udp>;"
                        "auth_pass=demo1005;regint=0;audio_codecs=PCMU", caller_wav, hl.sip_port,
@@ -82,25 +67,25 @@ def conference_and_monitor(t, hl):
             "agent 1003 answered", H.tail(hl.log(), 20))
     H.wait_until(lambda: False, 2)
 
-    command(t, ws, 1, "consult", target="1004")
+    cti_command(t, ws, 1, "consult", target="1004")
     event = consult_event(ws, "ringing")
     t.check(event and event.get("target") == "1004" and event.get("agent") == "1003",
             "call.consult ringing names the target", event)
     t.check(consult_event(ws, "talking") is not None, "1004 answered the consultation")
     H.wait_until(lambda: False, 2.5)
-    command(t, ws, 2, "cancel_consult")
+    cti_command(t, ws, 2, "cancel_consult")
     event = consult_event(ws, "ended")
     t.check(event and event.get("reason") == "cancelled", "the consultation ended: cancelled", event)
     H.wait_until(lambda: False, 1.5)
 
-    command(t, ws, 3, "conference", target="1004")
+    cti_command(t, ws, 3, "conference", target="1004")
     t.check(consult_event(ws, "conference") is not None, "1004 answered and joined the conference")
-    command(t, sup, 4, "listen", agent="1003", phone="1006")
+    cti_command(t, sup, 4, "listen", agent="1003", phone="1006")
     t.check(H.wait_until(lambda: re.search(r"supervisor is listening on 1006", hl.log()), 10),
             "1006's phone answered and listens", H.tail(hl.log(), 20))
     H.wait_until(lambda: False, 4)
 
-    command(t, ws, 5, "hangup")
+    cti_command(t, ws, 5, "hangup")
     event = consult_event(ws, "ended")
     t.check(event and event.get("reason") == "transferred",
             "the agent left the conference: the others talk on", event)
@@ -152,7 +137,7 @@ def consult_then_transfer(t, hl):
     second = H.sipp_callee(t, hl, "1008", "uas_answer.xml",
                            subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE"},
                            timeout_s=60)
-    ws = socket_for(t, hl, "1007", "demo1007")
+    ws = cti_socket(t, hl, "1007", "demo1007")
     caller_tone = H.make_tone(t.path("t440.ulaw.wav"), 440, 60, ulaw=True)
     uac = H.Sipp(t, "uac_call.xml", "1007", hl.sip_port, user="1001",
                  subs={"MEDIA": H.media_stream_start(caller_tone) +
@@ -166,10 +151,10 @@ def consult_then_transfer(t, hl):
     t.check(reply and not reply["ok"] and reply["error"]["code"] == "command_refused" and
             "no consultation" in reply["error"]["message"],
             "complete_transfer without a consultation is refused with the reason", reply)
-    command(t, ws, 2, "consult", target="1008")
+    cti_command(t, ws, 2, "consult", target="1008")
     t.check(consult_event(ws, "talking") is not None, "1008 answered the consultation")
     H.wait_until(lambda: False, 1.5)
-    command(t, ws, 3, "complete_transfer")
+    cti_command(t, ws, 3, "complete_transfer")
     event = consult_event(ws, "ended")
     t.check(event and event.get("reason") == "transferred", "call.consult ended: transferred", event)
     r_caller, r_first, r_second = uac.wait(40), first.wait(20), second.wait(30)
@@ -186,14 +171,14 @@ def answer_from_desktop(t, hl):
     print("-- 3. answer from the desktop: auto-answer headers")
     picky = H.sipp_callee(t, hl, "1009", "uas_auto_answer.xml", calls=2,
                           subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE"}, timeout_s=60)
-    ws = socket_for(t, hl, "1009", "demo1009")
+    ws = cti_socket(t, hl, "1009", "demo1009")
     uac = H.Sipp(t, "uac_call.xml", "1009", hl.sip_port, user="1001",
                  subs={"MEDIA": '  <pause milliseconds="1500"/>\n', "ENDING": "BYE"},
                  timeout_s=60).start()
     t.check(H.wait_until(lambda: hl.calls("to_number = '1009'"), 5), "the call to 1009 started")
     H.wait_until(lambda: False, 2)
     t.check(re.search(r"answered by 1009", hl.log()) is None, "the phone did not answer by itself")
-    command(t, ws, 1, "answer")
+    cti_command(t, ws, 1, "answer")
     r_caller, r_phone = uac.wait(30), picky.wait(20)
     ws.close()
     t.check(r_phone.rc == 0, "the phone rang, was cancelled, then answered the auto-answer INVITE",
@@ -208,8 +193,8 @@ def answer_queue_call(t, hl):
     print("-- 4. answer a queue call from the desktop")
     picky = H.sipp_callee(t, hl, "1002", "uas_auto_answer.xml", calls=2,
                           subs={"MEDIA": "", "ENDING": "UAS_WAIT_BYE"}, timeout_s=90)
-    ws = socket_for(t, hl, "1002", "demo1002")
-    command(t, ws, 1, "ready")
+    ws = cti_socket(t, hl, "1002", "demo1002")
+    cti_command(t, ws, 1, "ready")
     keys = H.media_rfc4733("1", lead_ms=2500) + H.media_rfc4733("2", lead_ms=2500)
     uac = H.Sipp(t, "uac_call.xml", "100", hl.sip_port, local_ip=H.TRUNK_IP,
                  subs={"FROM": "13700137000", "MEDIA": keys + H.media_pause(12000),
@@ -220,7 +205,7 @@ def answer_queue_call(t, hl):
     # As a person would: the phone rings a moment before the click (sipp's scenario also
     # needs its 180 out before the CANCEL arrives).
     H.wait_until(lambda: False, 1)
-    command(t, ws, 2, "answer")
+    cti_command(t, ws, 2, "answer")
     answered = ws.recv_json(10, want=lambda m: m.get("type") == "call.answered")
     t.check(answered is not None, "call.answered: the phone answered when told to", answered)
     r_caller, r_phone = uac.wait(60), picky.wait(20)

@@ -8,27 +8,12 @@
 2. Click to dial: agent 1005 asks for 1006; 1005's phone rings first, answers, then 1006 rings
    and answers; an outbound call record from 1005 to 1006.
 """
-import json
 import os
 import re
 
 import callcenter
+from callcenter import cti_command, cti_socket
 import harness as H
-import wsclient
-
-
-def agent_socket(t, hl, agent):
-    r = hl.http("POST", "/api/v1/session", {"username": agent, "password": "demo" + agent})
-    t.check(r[0] == 200, "%s signs in" % agent, r)
-    ws = wsclient.WebSocket(hl.http_port, "/api/v1/events?token=" + json.loads(r[2])["token"])
-    ws.recv_json(5, want=lambda m: m.get("type") == "hello")
-    return ws
-
-
-def command(t, ws, n, what, **fields):
-    ws.send_json(dict({"id": n, "command": what}, **fields))
-    reply = ws.recv_json(10, want=lambda m: m.get("type") == "reply" and m.get("id") == n)
-    t.check(reply is not None and reply["ok"], "%s %s is done" % (what, fields or ""), reply)
 
 
 def transfer_with_hold(t, hl):
@@ -40,7 +25,7 @@ def transfer_with_hold(t, hl):
     second = H.sipp_callee(t, hl, "1004", "uas_answer.xml",
                            subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE"},
                            timeout_s=60)
-    ws = agent_socket(t, hl, "1003")
+    ws = cti_socket(t, hl, "1003", "demo1003")
     caller_tone = H.make_tone(t.path("t440.ulaw.wav"), 440, 60, ulaw=True)
     uac = H.Sipp(t, "uac_call.xml", "1003", hl.sip_port, user="1001",
                  subs={"MEDIA": H.media_stream_start(caller_tone) +
@@ -49,13 +34,13 @@ def transfer_with_hold(t, hl):
     t.check(H.wait_until(lambda: re.search(r"answered by 1003", hl.log()), 10),
             "1003 answered the call")
     H.wait_until(lambda: False, 1.5)
-    command(t, ws, 1, "hold")
+    cti_command(t, ws, 1, "hold")
     H.wait_until(lambda: False, 2.0)
-    command(t, ws, 2, "resume")
+    cti_command(t, ws, 2, "resume")
     H.wait_until(lambda: False, 1.0)
-    command(t, ws, 3, "dtmf", digits="5#")
+    cti_command(t, ws, 3, "dtmf", digits="5#")
     H.wait_until(lambda: False, 1.5)
-    command(t, ws, 4, "transfer", target="1004")
+    cti_command(t, ws, 4, "transfer", target="1004")
     r_caller, r_first, r_second = uac.wait(60), first.wait(20), second.wait(40)
     ws.close()
     t.check(r_caller.rc == 0, "the caller talked through it all and hung up", r_caller.detail())
@@ -85,8 +70,8 @@ def click_to_dial(t, hl):
                         subs={"MEDIA": H.media_stream_start(tone) +
                               '  <pause milliseconds="3000"/>\n', "ENDING": "UAS_BYE"},
                         timeout_s=60)
-    ws = agent_socket(t, hl, "1005")
-    command(t, ws, 1, "dial", number="1006")
+    ws = cti_socket(t, hl, "1005", "demo1005")
+    cti_command(t, ws, 1, "dial", number="1006")
     r_far, r_agent = far.wait(30), agent_phone.wait(20)
     ws.close()
     t.check(r_agent.rc == 0, "1005's phone rang first, answered, and got BYE at the end",
