@@ -164,6 +164,7 @@ class Acd::Core {
   Status CheckRules(const QueueConfig& config, std::optional<QueueIndex> self) const;
   bool AddQueueCycle(QueueIndex queue, const QueueConfig& config) const;
   void UnlinkMembership(AgentIndex agent, QueueIndex queue);
+  void ForgetBorrower(const QueueRecord& queue, QueueIndex index);
   void RecomputeStickyWindow();
 
   // acd_agents.cpp helpers

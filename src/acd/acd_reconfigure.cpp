@@ -75,6 +75,17 @@ void Acd::Core::UnlinkMembership(AgentIndex agent, QueueIndex queue) {
                        target.members.end());
 }
 
+// The queues `queue` borrows agents from (kAddQueueAgents rules) stop listing it.
+void Acd::Core::ForgetBorrower(const QueueRecord& queue, QueueIndex index) {
+  for (const OverflowRule& rule : queue.config.overflow) {
+    if (rule.kind != OverflowRule::Kind::kAddQueueAgents) continue;
+    auto lender = queue_ids_.find(rule.target);
+    if (lender == queue_ids_.end()) continue;
+    auto& borrowers = queues_[lender->second].borrowers;
+    borrowers.erase(std::remove(borrowers.begin(), borrowers.end(), index), borrowers.end());
+  }
+}
+
 void Acd::Core::RecomputeStickyWindow() {
   longest_sticky_window_ = Duration::zero();
   for (const QueueRecord& queue : queues_) {
@@ -110,13 +121,7 @@ Result<Actions> Acd::Core::UpdateQueue(QueueConfig config, TimePoint now) {
     UnlinkMembership(agent, index);
   }
   // 2. The lenders this queue borrowed from forget it; the new ones learn it.
-  for (const OverflowRule& rule : queue.config.overflow) {
-    if (rule.kind != OverflowRule::Kind::kAddQueueAgents) continue;
-    auto lender = queue_ids_.find(rule.target);
-    if (lender == queue_ids_.end()) continue;
-    auto& borrowers = queues_[lender->second].borrowers;
-    borrowers.erase(std::remove(borrowers.begin(), borrowers.end(), index), borrowers.end());
-  }
+  ForgetBorrower(queue, index);
   // 3. The new settings.
   queue.required = InternAll(config.required_skills);
   queue.max_relax = 0;
@@ -214,13 +219,7 @@ Status Acd::Core::RemoveQueue(const QueueId& id) {
     UnlinkMembership(agent, index);
     if (ready) AddToIdle(agent, agents_[agent].idle_since);
   }
-  for (const OverflowRule& rule : queue.config.overflow) {
-    if (rule.kind != OverflowRule::Kind::kAddQueueAgents) continue;
-    auto lender = queue_ids_.find(rule.target);
-    if (lender == queue_ids_.end()) continue;
-    auto& borrowers = queues_[lender->second].borrowers;
-    borrowers.erase(std::remove(borrowers.begin(), borrowers.end(), index), borrowers.end());
-  }
+  ForgetBorrower(queue, index);
   queue.removed = true;
   queue.idle.clear();
   queue.borrowers.clear();
