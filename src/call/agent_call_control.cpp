@@ -179,10 +179,8 @@ Status CallController::DialForAgent(const std::string& agent, const std::string&
                       call.sdp_version};
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
-    sip::LegId leg = stack_.Ring(contact, number, "Dial " + number, agent, offer);
+    sip::LegId leg = RingLeg(call, contact, number, "Dial " + number, agent, offer);
     call.dial_agent_legs.push_back(leg);
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
   std::string id = call.id;
   call.no_answer_timer =
@@ -262,11 +260,9 @@ Status CallController::AnswerForAgent(const std::string& agent) {
                           call.sdp_version};
       std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
       for (const auto& contact : stack_.Contacts(agent)) {
-        sip::LegId leg = stack_.Ring(contact, call.from_number, call.from_display, agent, offer,
-                                     /*auto_answer=*/true);
+        sip::LegId leg = RingLeg(call, contact, call.from_number, call.from_display, agent, offer,
+                                 /*auto_answer=*/true);
         call.branches.push_back(leg);
-        call.live_legs++;
-        call_by_leg_[leg] = call.id;
       }
       return Status::Ok();
     }

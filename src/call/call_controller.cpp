@@ -258,6 +258,16 @@ void CallController::RingUser(Call& call, const std::string& user) {
   RingTargets(call, contacts);
 }
 
+sip::LegId CallController::RingLeg(Call& call, const sip::ContactTarget& contact,
+                                   const std::string& from_user, const std::string& from_display,
+                                   const std::string& to_user, const std::string& offer,
+                                   bool auto_answer) {
+  sip::LegId leg = stack_.Ring(contact, from_user, from_display, to_user, offer, auto_answer);
+  call.live_legs++;
+  call_by_leg_[leg] = call.id;
+  return leg;
+}
+
 // Rings every target for the call (several phones of a user, or one number behind a trunk);
 // the first to answer is bridged to the caller.
 void CallController::RingTargets(Call& call, const std::vector<sip::ContactTarget>& contacts) {
@@ -274,11 +284,9 @@ void CallController::RingTargets(Call& call, const std::vector<sip::ContactTarge
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
     sip::LegId leg =
-        stack_.Ring(contact, call.from_number, call.from_display,
-                    call.callee_number.empty() ? call.to_number : call.callee_number, offer);
+        RingLeg(call, contact, call.from_number, call.from_display,
+                call.callee_number.empty() ? call.to_number : call.callee_number, offer);
     call.branches.push_back(leg);
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
   std::string id = call.id;
   call.no_answer_timer =

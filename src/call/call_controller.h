@@ -129,6 +129,10 @@ class CallController final : public sip::StackHandler, public ControlPort {
   bool AnswerCallerMedia(Call& call, const std::string& offer);
   void RingUser(Call& call, const std::string& user);
   void RingTargets(Call& call, const std::vector<sip::ContactTarget>& contacts);
+  // Sends one INVITE for the call and counts its leg as the call's (live until terminated).
+  sip::LegId RingLeg(Call& call, const sip::ContactTarget& contact, const std::string& from_user,
+                     const std::string& from_display, const std::string& to_user,
+                     const std::string& offer, bool auto_answer = false);
   void StartApp(Call& call, const DialPlanEntry& entry);
   void StartIvr(Call& call, const DialPlanEntry& entry);
   IvrRequests IvrRequestsFor(const std::string& call_id);

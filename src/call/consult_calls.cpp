@@ -104,10 +104,8 @@ Status CallController::ConsultAgentCall(const std::string& agent, const std::str
   LocalEndpoint local{config_.listen, third.local_port, call.sdp_session_id, call.sdp_version};
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
-    sip::LegId leg = stack_.Ring(contact, agent, "Consult " + agent, target, offer);
+    sip::LegId leg = RingLeg(call, contact, agent, "Consult " + agent, target, offer);
     third.branches.push_back(leg);
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
   std::string id = call.id;
   third.timer = stack_.SetTimer(std::chrono::seconds(config_.no_answer_timeout_s), [this, id] {

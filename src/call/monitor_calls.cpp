@@ -52,10 +52,8 @@ Status CallController::ListenToAgent(const std::string& supervisor, const std::s
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
     sip::LegId leg =
-        stack_.Ring(contact, agent, "Listen " + agent, phone, offer, /*auto_answer=*/true);
+        RingLeg(call, contact, agent, "Listen " + agent, phone, offer, /*auto_answer=*/true);
     listener.branches.push_back(leg);
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
   HLOG_INFO("call {}: {} listens to agent {} on {}", call.id, supervisor, agent, phone);
   call.listeners.push_back(std::move(listener));

@@ -340,10 +340,8 @@ void CallController::RingAgentPhones(Call& call, const std::string& agent, bool 
   std::string display = callback ? "Callback " + call.to_number : call.from_display;
   std::string from = callback ? call.to_number : call.from_number;
   for (const auto& contact : stack_.Contacts(agent)) {
-    sip::LegId leg = stack_.Ring(contact, from, display, agent, offer, auto_answer);
+    sip::LegId leg = RingLeg(call, contact, from, display, agent, offer, auto_answer);
     call.queue.agent_by_branch[leg] = agent;
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
 }
 
@@ -716,10 +714,8 @@ void CallController::DialCallbackCustomer(Call& call) {
                       call.sdp_version};
   std::string offer = MakeOffer(local, MediaDirection::kSendRecv);
   for (const auto& contact : contacts) {
-    sip::LegId leg = stack_.Ring(contact, call.queue.queue, "", target.number, offer);
+    sip::LegId leg = RingLeg(call, contact, call.queue.queue, "", target.number, offer);
     call.branches.push_back(leg);
-    call.live_legs++;
-    call_by_leg_[leg] = call.id;
   }
   std::string id = call.id;
   call.no_answer_timer =
