@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/api_server.h"
+#include "app/tls_setup.h"
 #include "call/call_controller.h"
 #include "call/flow_catalog.h"
 #include "common/log.h"
@@ -156,6 +157,14 @@ int RunServer(const Config& config) {
   sip_options.register_max_expires_s = config.register_max_expires_s;
   sip_options.users = config.users;
   sip_options.trunks = config.trunks;
+  sip_options.security = config.sip_security;
+  auto tls_files = PrepareTls(config);
+  if (!tls_files) {
+    HLOG_ERROR("{}", tls_files.error().message);
+    return 1;
+  }
+  sip_options.tls_port = config.tls.sip_port;
+  sip_options.tls_directory = tls_files->sofia_directory;
 
   // The controller is created after the stack and engine; media events reach it through the
   // stack's task queue, so they always run on the control thread.

@@ -261,6 +261,8 @@ class ConfigParser {
   void ParseOverflow(const YAML::Node& list, int line, QueueSettings& queue,
                      std::vector<int>& target_lines);
   void ParseAgents(const YAML::Node& list, int line);
+  void ParseSipSecurity(const YAML::Node& map, int line);
+  void ParseTls(const YAML::Node& map, int line);
   void CrossCheck();
   void CrossCheckQueues();
 
@@ -352,6 +354,77 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     ParseQueues(value, line);
   } else if (key == "agents") {
     ParseAgents(value, line);
+  } else if (key == "sip_security") {
+    ParseSipSecurity(value, line);
+  } else if (key == "tls") {
+    ParseTls(value, line);
+  }
+}
+
+void ConfigParser::ParseTls(const YAML::Node& map, int line) {
+  TlsSettings& tls = config_.tls;
+  int certificate_line = 0;
+  int key_line_seen = 0;
+  ForEachKey(
+      map, "tls", line, {"certificate", "key", "sip_port", "https_port", "http_redirect", "srtp"},
+      [&](const std::string& key, const YAML::Node& value, int key_line) {
+        int value_line = LineOf(value, key_line);
+        if (key == "certificate") {
+          certificate_line = value_line;
+          GetString(value, key, value_line, tls.certificate);
+        } else if (key == "key") {
+          key_line_seen = value_line;
+          GetString(value, key, value_line, tls.key);
+        } else if (key == "sip_port") {
+          GetInt(value, key, value_line, 0, 65535, tls.sip_port);
+        } else if (key == "https_port") {
+          GetInt(value, key, value_line, 0, 65535, tls.https_port);
+        } else if (key == "http_redirect") {
+          GetBool(value, key, value_line, tls.http_redirect);
+        } else if (GetNonEmptyString(value, key, value_line, tls.srtp) && tls.srtp != "offer" &&
+                   tls.srtp != "require" && tls.srtp != "off") {
+          Fail(value_line, "tls srtp must be offer, require or off, not \"" + tls.srtp + "\"");
+        }
+      });
+  if (tls.certificate.empty() != tls.key.empty()) {
+    Fail(certificate_line != 0 ? certificate_line : (key_line_seen != 0 ? key_line_seen : line),
+         "tls: give both certificate and key, or neither (a self-signed one is made)");
+  }
+}
+
+void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {
+  SipSecuritySettings& s = config_.sip_security;
+  ForEachKey(
+      map, "sip_security", line,
+      {"rate_per_source", "rate_burst", "auth_failures_before_block", "auth_block_s",
+       "auth_block_max_s", "blocked_user_agents", "tcp_idle_timeout_s"},
+      [&](const std::string& key, const YAML::Node& value, int key_line) {
+        int value_line = LineOf(value, key_line);
+        if (key == "rate_per_source") {
+          GetInt(value, key, value_line, 0, 1000000, s.rate_per_source);
+        } else if (key == "rate_burst") {
+          GetInt(value, key, value_line, 1, 1000000, s.rate_burst);
+        } else if (key == "auth_failures_before_block") {
+          GetInt(value, key, value_line, 1, 1000, s.auth_failures_before_block);
+        } else if (key == "auth_block_s") {
+          GetInt(value, key, value_line, 1, 86400, s.auth_block_s);
+        } else if (key == "auth_block_max_s") {
+          GetInt(value, key, value_line, 1, 604800, s.auth_block_max_s);
+        } else if (key == "tcp_idle_timeout_s") {
+          GetInt(value, key, value_line, 1, 86400, s.tcp_idle_timeout_s);
+        } else if (key == "blocked_user_agents") {
+          s.blocked_user_agents.clear();
+          if (!CheckList(value, key, value_line)) return;
+          for (const auto& item : value) {
+            std::string agent;
+            if (GetNonEmptyString(item, "a blocked user agent", LineOf(item, value_line), agent)) {
+              s.blocked_user_agents.push_back(std::move(agent));
+            }
+          }
+        }
+      });
+  if (s.auth_block_max_s < s.auth_block_s) {
+    Fail(line, "sip_security: auth_block_max_s must not be below auth_block_s");
   }
 }
 
@@ -881,7 +954,9 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "entry_numbers",
                                                   "dial_plan",
                                                   "queues",
-                                                  "agents"};
+                                                  "agents",
+                                                  "sip_security",
+                                                  "tls"};
       ForEachKey(root, "the configuration", 1, kKeys,
                  [&](const std::string& key, const YAML::Node& value, int key_line) {
                    ParseTopLevel(key, value, key_line);

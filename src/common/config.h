@@ -75,6 +75,47 @@ struct AgentSettings {
   std::map<std::string, int> skills;
 };
 
+// Defences of the SIP port against scanners, password guessing and floods.
+struct SipSecuritySettings {
+  // Out-of-dialog requests (REGISTER, new INVITE, OPTIONS, ...) a second per source address,
+  // before any digest or call work; beyond it 503 + Retry-After. Trunks are exempt. 0 = off.
+  int rate_per_source = 100;
+  int rate_burst = 400;
+  // Failed authentications (per source address and per user) before a temporary block, the
+  // first block's length (doubling with each further block) and the longest block.
+  int auth_failures_before_block = 5;
+  int auth_block_s = 30;
+  int auth_block_max_s = 1800;
+  // Requests whose User-Agent contains one of these (case-insensitive) are refused (403).
+  std::vector<std::string> blocked_user_agents = {"friendly-scanner",
+                                                  "sipvicious",
+                                                  "sipcli",
+                                                  "sip-scan",
+                                                  "vaxsipuseragent",
+                                                  "vaxipuseragent",
+                                                  "sundayddr",
+                                                  "pplsip",
+                                                  "iwar",
+                                                  "sivus",
+                                                  "smap",
+                                                  "siparmyknife",
+                                                  "sipsak-scan"};
+  // SIP over TCP: a connection with no traffic for this long is closed.
+  int tcp_idle_timeout_s = 600;
+};
+
+// Encryption on the wire: SIP over TLS, SRTP for TLS phones, HTTPS for the console and API.
+struct TlsSettings {
+  std::string certificate;     // PEM certificate (chain); "" = self-signed, made in data_dir/tls/
+  std::string key;             // PEM private key for it
+  int sip_port = 0;            // SIP over TLS on listen:sip_port (0 = off)
+  int https_port = 0;          // console and API over HTTPS (0 = off)
+  bool http_redirect = false;  // plain HTTP answers 308 to the HTTPS address
+  // Calls from phones on TLS that offer RTP/SAVP with SDES keys get SRTP; "require" refuses
+  // plain RTP from TLS phones (488).
+  std::string srtp = "offer";  // "offer" | "require" | "off"
+};
+
 struct Config {
   std::string source;  // file name the configuration came from ("<embedded demo>" if none)
   std::string listen = "127.0.0.1";
@@ -87,7 +128,7 @@ struct Config {
   std::string realm = "hotline";
   int media_threads = 1;
   int rtp_timeout_s = 60;
-  int nonce_ttl_s = 300;  // digest nonces older than this are stale
+  int nonce_ttl_s = 30;  // digest nonces older than this are stale (stale=true re-challenge)
   int register_min_expires_s = 60;
   int register_max_expires_s = 3600;
   int no_answer_timeout_s = 60;  // ringing a user gives up after this
@@ -104,6 +145,8 @@ struct Config {
   std::vector<DialPlanEntry> dial_plan;
   std::vector<QueueSettings> queues;
   std::vector<AgentSettings> agents;
+  SipSecuritySettings sip_security;
+  TlsSettings tls;
 };
 
 // Parses YAML text. `source` names it in error messages ("demo.yaml:12: sip_port must be ...").

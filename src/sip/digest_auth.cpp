@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <set>
+#include <string>
 
 namespace hotline::sip {
 namespace {
@@ -225,6 +226,10 @@ const char* ToString(DigestVerdict verdict) {
       return "malformed credentials";
     case DigestVerdict::kWrongRealm:
       return "wrong realm";
+    case DigestVerdict::kReplayed:
+      return "replayed nonce-count";
+    case DigestVerdict::kWrongUri:
+      return "digest uri is not the request uri";
   }
   return "unknown";
 }
@@ -337,18 +342,29 @@ DigestAuthenticator::DigestAuthenticator(std::string realm, std::string secret_k
   opaque_ = HmacMd5Hex(secret_key_, "opaque:" + realm_);
 }
 
-std::string DigestAuthenticator::MakeNonce(TimePoint now, uint32_t counter) const {
+std::string RequestBinding(std::string_view source_ip, std::string_view call_id,
+                           std::string_view request_uri) {
+  std::string binding;
+  binding.reserve(source_ip.size() + call_id.size() + request_uri.size() + 2);
+  binding.append(source_ip).append("\n").append(call_id).append("\n").append(request_uri);
+  return binding;
+}
+
+std::string DigestAuthenticator::MakeNonce(TimePoint now, uint32_t counter,
+                                           std::string_view binding) const {
   uint64_t millis = static_cast<uint64_t>(now.time_since_epoch().count());
   std::string payload =
       HexNumber(millis, kTimestampHexDigits) + HexNumber(counter, kCounterHexDigits);
-  return payload + HmacMd5Hex(secret_key_, payload);
+  return payload + HmacMd5Hex(secret_key_, payload + "|" + std::string(binding));
 }
 
-bool DigestAuthenticator::CheckNonce(std::string_view nonce, TimePoint* issued) const {
+bool DigestAuthenticator::CheckNonce(std::string_view nonce, std::string_view binding,
+                                     TimePoint* issued) const {
   if (nonce.size() != kNonceLength || !IsLowerHex(nonce)) return false;
   std::string_view payload = nonce.substr(0, kTimestampHexDigits + kCounterHexDigits);
   std::string_view mac = nonce.substr(payload.size());
-  if (!ConstantTimeEquals(mac, HmacMd5Hex(secret_key_, payload))) return false;
+  std::string signed_text = std::string(payload) + "|" + std::string(binding);
+  if (!ConstantTimeEquals(mac, HmacMd5Hex(secret_key_, signed_text))) return false;
   uint64_t millis = 0;
   for (size_t i = 0; i < kTimestampHexDigits; ++i) {
     char c = payload[i];
@@ -358,9 +374,9 @@ bool DigestAuthenticator::CheckNonce(std::string_view nonce, TimePoint* issued) 
   return true;
 }
 
-DigestChallenge DigestAuthenticator::MakeChallenge(TimePoint now) {
+DigestChallenge DigestAuthenticator::MakeChallenge(TimePoint now, std::string_view binding) {
   DigestChallenge challenge;
-  challenge.nonce = MakeNonce(now, counter_++);
+  challenge.nonce = MakeNonce(now, counter_++, binding);
   challenge.opaque = opaque_;
   challenge.header_value = "Digest realm=" + Quote(realm_) + ", nonce=\"" + challenge.nonce +
                            "\", opaque=\"" + opaque_ + "\", algorithm=MD5, qop=\"auth\"";
@@ -370,8 +386,8 @@ DigestChallenge DigestAuthenticator::MakeChallenge(TimePoint now) {
 
 DigestVerdict DigestAuthenticator::Verify(std::string_view method,
                                           const DigestCredentials& credentials,
-                                          const PasswordLookup& password_lookup,
-                                          TimePoint now) const {
+                                          const PasswordLookup& password_lookup, TimePoint now,
+                                          std::string_view binding) {
   const DigestCredentials& c = credentials;
   if (method.empty() || c.username.empty() || c.realm.empty() || c.nonce.empty() || c.uri.empty() ||
       !IsHexOfLength(c.response, kMacHexDigits)) {
@@ -380,14 +396,13 @@ DigestVerdict DigestAuthenticator::Verify(std::string_view method,
   if (!c.algorithm.empty() && !EqualsIgnoreCase(c.algorithm, "MD5")) {
     return DigestVerdict::kMalformed;
   }
-  if (!c.qop.empty()) {
-    if (!EqualsIgnoreCase(c.qop, "auth")) return DigestVerdict::kMalformed;
-    if (!IsHexOfLength(c.nc, 8) || c.cnonce.empty()) return DigestVerdict::kMalformed;
-  }
+  // qop=auth is required: without it (RFC 2069) there is no nonce-count to stop replays.
+  if (!EqualsIgnoreCase(c.qop, "auth")) return DigestVerdict::kMalformed;
+  if (!IsHexOfLength(c.nc, 8) || c.cnonce.empty()) return DigestVerdict::kMalformed;
   if (c.realm != realm_) return DigestVerdict::kWrongRealm;
 
   TimePoint issued;
-  if (!CheckNonce(c.nonce, &issued)) return DigestVerdict::kBadNonce;
+  if (!CheckNonce(c.nonce, binding, &issued)) return DigestVerdict::kBadNonce;
   if (c.opaque.has_value() && !ConstantTimeEquals(*c.opaque, opaque_)) {
     return DigestVerdict::kBadNonce;
   }
@@ -399,11 +414,22 @@ DigestVerdict DigestAuthenticator::Verify(std::string_view method,
   std::string expected = ComputeDigestResponse(c.username, c.realm, *password, method, c.uri,
                                                c.nonce, c.qop, c.nc, c.cnonce);
   if (!ConstantTimeEquals(LowerAscii(c.response), expected)) {
+    ledger_.Burn(c.nonce, issued);  // one guess per challenge
     return DigestVerdict::kWrongPassword;
   }
   // A nonce "from the future" means the clock or the secret moved: make the client retry.
   if (issued > now || now - issued > nonce_ttl_) return DigestVerdict::kStale;
-  return DigestVerdict::kOk;
+  ledger_.Expire(now - nonce_ttl_);
+  uint32_t nc = static_cast<uint32_t>(std::stoul(c.nc, nullptr, 16));
+  switch (ledger_.Record(c.nonce, nc, issued)) {
+    case NonceLedger::Use::kFirst:
+      return DigestVerdict::kOk;
+    case NonceLedger::Use::kForgotten:
+      return DigestVerdict::kStale;
+    case NonceLedger::Use::kReplayed:
+      return DigestVerdict::kReplayed;
+  }
+  return DigestVerdict::kReplayed;
 }
 
 }  // namespace hotline::sip

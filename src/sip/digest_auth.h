@@ -1,10 +1,11 @@
-// sip/digest_auth.h: SIP digest authentication (RFC 2617 / RFC 3261 22.4), MD5 with qop=auth
-// or without qop (RFC 2069 clients). Nonces are stateless: they carry their creation time and
-// an HMAC-MD5 over it keyed by a server secret, so any nonce we issued can be checked (and
-// found stale after nonce_ttl) without storing it. Consequence: a captured request can be
-// replayed while its nonce is fresh (no nc tracking); keep nonce_ttl short.
-// Pure code (no I/O, time is a parameter); owned by the SIP control thread, but every method
-// is const except MakeChallenge, so any thread may use its own instance.
+// sip/digest_auth.h: SIP digest authentication (RFC 2617 / RFC 3261 22.4), MD5 with
+// qop=auth (required: a request without qop is malformed). Nonces carry their creation time
+// and an HMAC-MD5 keyed by a server secret over that time and a *binding* (the source address,
+// Call-ID and Request-URI of the request that was challenged), so a nonce only serves the
+// request it was issued for. Replays are stopped by a NonceLedger: each nonce-count is accepted
+// once per nonce, and a wrong password burns the nonce (one guess per challenge). Nonces live
+// nonce_ttl (short; an old one gets stale=TRUE and the client re-authenticates at once).
+// Pure code (no I/O, time is a parameter); owned by the SIP control thread.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "sip/nonce_ledger.h"
 
 namespace hotline::sip {
 
@@ -51,6 +53,8 @@ enum class DigestVerdict {
   kBadNonce,       // nonce not issued by us (tampered, truncated, other secret) or opaque wrong
   kMalformed,      // missing fields, unsupported qop/algorithm, bad nc or response syntax
   kWrongRealm,     // realm is not ours
+  kReplayed,       // correct digest, but this nonce-count was used before or the nonce burned
+  kWrongUri,       // the digest-uri does not name the Request-URI (set by the caller of Verify)
 };
 
 const char* ToString(DigestVerdict verdict);
@@ -73,30 +77,38 @@ class DigestAuthenticator {
   // secret_key signs nonces; use a random per-process value in production.
   DigestAuthenticator(std::string realm, std::string secret_key, Duration nonce_ttl);
 
-  // A fresh challenge; nonces made at the same instant still differ (a counter is included).
-  DigestChallenge MakeChallenge(TimePoint now);
+  // A fresh challenge for the request described by binding (see RequestBinding); nonces made
+  // at the same instant still differ (a counter is included).
+  DigestChallenge MakeChallenge(TimePoint now, std::string_view binding = {});
 
-  // Checks credentials for a request with this method (e.g. "REGISTER", "INVITE").
-  // Order of checks: kMalformed, kWrongRealm, kBadNonce, kNoSuchUser, kWrongPassword, kStale
-  // (stale only for a correct digest, as RFC 2617 3.2.1 asks). The digest-uri is not compared
-  // with the Request-URI here; callers that care compare credentials.uri themselves.
+  // Checks credentials for a request with this method (e.g. "REGISTER", "INVITE") and binding.
+  // Order of checks: kMalformed (also: no qop=auth), kWrongRealm, kBadNonce (not ours, or
+  // issued for another request), kNoSuchUser, kWrongPassword (burns the nonce), kStale (stale
+  // only for a correct digest, as RFC 2617 3.2.1 asks), kReplayed. kOk records the nc. The
+  // digest-uri is not compared with the Request-URI here: see DigestUriMatchesRequest.
   DigestVerdict Verify(std::string_view method, const DigestCredentials& credentials,
-                       const PasswordLookup& password_lookup, TimePoint now) const;
+                       const PasswordLookup& password_lookup, TimePoint now,
+                       std::string_view binding = {});
 
   const std::string& realm() const { return realm_; }
   Duration nonce_ttl() const { return nonce_ttl_; }
 
  private:
-  std::string MakeNonce(TimePoint now, uint32_t counter) const;
-  // Checks the MAC; on success stores the nonce's creation time.
-  bool CheckNonce(std::string_view nonce, TimePoint* issued) const;
+  std::string MakeNonce(TimePoint now, uint32_t counter, std::string_view binding) const;
+  // Checks the MAC (over time, counter and binding); on success stores the creation time.
+  bool CheckNonce(std::string_view nonce, std::string_view binding, TimePoint* issued) const;
 
   std::string realm_;
   std::string secret_key_;
   Duration nonce_ttl_;
   std::string opaque_;
   uint32_t counter_ = 0;
+  NonceLedger ledger_;
 };
+
+// What a nonce is bound to: the request's source IP, Call-ID and Request-URI.
+std::string RequestBinding(std::string_view source_ip, std::string_view call_id,
+                           std::string_view request_uri);
 
 // Lower-case hex MD5 of data (sofia-sip su_md5).
 std::string Md5Hex(std::string_view data);

@@ -22,6 +22,7 @@
 
 #include "common/log.h"
 #include "common/task_queue.h"
+#include "sip/display_name.h"
 #include "sip/info_dtmf.h"
 #include "sip/sip_auth_service.h"
 
@@ -38,6 +39,7 @@ struct LegRecord {
   bool final_sent = false;  // incoming: any final response sent
   bool ended = false;       // BYE/CANCEL seen or sent, or the INVITE failed: nothing to hang up
   bool terminated = false;
+  std::string auth_binding;  // incoming INVITE: what a challenge's nonce is bound to
 };
 
 std::string PayloadOf(const sip_t* sip) {
@@ -69,7 +71,24 @@ SourceAddress SourceOf(nua_t* nua) {
   }
   source.ip = text;
   source.transport = ai->ai_protocol == IPPROTO_TCP ? Transport::kTcp : Transport::kUdp;
+  // A stream whose top Via says TLS came in on our TLS port: sofia-sip's NUA does not tell
+  // which transport delivered a request, and on plain TCP a peer claiming TLS only fools
+  // itself (its own call's keys travel back to it).
+  sip_t const* sip = sip_object(msg);
+  if (source.transport == Transport::kTcp && sip != nullptr && sip->sip_via != nullptr &&
+      sip->sip_via->v_protocol != nullptr &&
+      strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0) {
+    source.transport = Transport::kTls;
+  }
   return source;
+}
+
+// True when sofia-sip accepts text as a From header value (what nua_handle will parse).
+bool FromHeaderParses(const std::string& text) {
+  su_home_t home[1] = {SU_HOME_INIT(home)};
+  bool ok = sip_from_make(home, text.c_str()) != nullptr;
+  su_home_deinit(home);
+  return ok;
 }
 
 // sofia-sip logs (e.g. "received garbage from ...") go to our log at debug level instead of
@@ -158,14 +177,41 @@ struct Stack::Impl {
   void HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
   void HandleInfo(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
   void HandleState(nua_handle_t* nh, LegRecord* leg, tagi_t tags[]);
+
+  // Answers a new request the auth service refuses (scanner, rate, blocked source); true if
+  // it was refused.
+  bool Refused(nua_handle_t* nh, const char* method, const sip_t* sip,
+               const SourceAddress& source) {
+    auto refusal = auth->Admit(method, sip, source);
+    if (!refusal) return false;
+    std::string retry_after = std::to_string(refusal->retry_after_s);
+    const char* phrase = sip_status_phrase(refusal->status);
+    nua_respond(nh, refusal->status, phrase ? phrase : "", NUTAG_WITH_THIS(nua),
+                TAG_IF(refusal->retry_after_s > 0, SIPTAG_RETRY_AFTER_STR(retry_after.c_str())),
+                TAG_END());
+    return true;
+  }
 };
 
 void Stack::Impl::Dispatch(nua_event_t event, int status, char const* phrase, nua_t* nua_agent,
                            nua_handle_t* nh, LegRecord* leg, sip_t const* sip, tagi_t tags[]) {
   switch (event) {
-    case nua_i_register:
-      auth->HandleRegister(nua_agent, nh, sip, SourceOf(nua_agent));
+    case nua_i_register: {
+      SourceAddress source = SourceOf(nua_agent);
+      if (!Refused(nh, "REGISTER", sip, source)) auth->HandleRegister(nua_agent, nh, sip, source);
       nua_handle_destroy(nh);
+      return;
+    }
+    case nua_i_options:
+      if (leg == nullptr && nh != nullptr) {
+        if (!Refused(nh, "OPTIONS", sip, SourceOf(nua_agent))) {
+          nua_respond(nh, 200, sip_200_OK, NUTAG_WITH_THIS(nua_agent),
+                      SIPTAG_ACCEPT_STR("application/sdp"), TAG_END());
+        }
+        nua_handle_destroy(nh);
+      } else if (nh != nullptr) {
+        nua_respond(nh, 200, sip_200_OK, NUTAG_WITH_THIS(nua_agent), TAG_END());
+      }
       return;
     case nua_i_invite:
       HandleInvite(nh, leg, sip);
@@ -206,7 +252,6 @@ void Stack::Impl::Dispatch(nua_event_t event, int status, char const* phrase, nu
         handler.OnShutdownComplete();
       }
       return;
-    case nua_i_options:
     case nua_i_outbound:
       if (leg == nullptr && nh != nullptr) nua_handle_destroy(nh);
       return;
@@ -237,16 +282,24 @@ void Stack::Impl::HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* si
     nua_handle_destroy(nh);
     return;
   }
+  SourceAddress source = SourceOf(nua);
+  if (Refused(nh, "INVITE", sip, source)) {
+    nua_handle_destroy(nh);
+    return;
+  }
   leg = NewLeg(nh, /*incoming=*/true);
+  leg->auth_binding = SipAuthService::BindingOf(sip, source);
   IncomingInvite invite;
   invite.leg = leg->id;
   invite.sip_call_id = (sip && sip->sip_call_id) ? sip->sip_call_id->i_id : "";
   if (sip && sip->sip_from) {
     invite.from_user = UserOf(sip->sip_from->a_url);
-    if (sip->sip_from->a_display) invite.from_display = sip->sip_from->a_display;
+    if (sip->sip_from->a_display) {
+      invite.from_display = DisplayNameFromWire(sip->sip_from->a_display);
+    }
   }
   if (sip && sip->sip_request) invite.to_user = UserOf(sip->sip_request->rq_url);
-  invite.source = SourceOf(nua);
+  invite.source = source;
   invite.sdp = PayloadOf(sip);
   auth->ClassifyCaller(sip, invite);
   handler.OnInvite(invite);
@@ -326,18 +379,35 @@ Status Stack::Start() {
   if (options_.listen_ip.find(':') != std::string::npos) {
     url = "sip:[" + options_.listen_ip + "]:" + std::to_string(options_.port);
   }
-  impl_->nua = nua_create(
-      impl_->root, &Impl::OnNuaEvent, impl_.get(), NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0),
-      NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
-      NUTAG_SESSION_TIMER(0), NUTAG_APPL_METHOD("REGISTER"), NUTAG_APPL_METHOD("INFO"),
-      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER"),
-      SIPTAG_USER_AGENT_STR("Hotline/0.1"), SIPTAG_SERVER_STR("Hotline/0.1"),
-      NTATAG_MAXSIZE(options_.max_message_bytes), NTATAG_UDP_MTU(65535), TAG_END());
+  bool tls = options_.tls_port > 0;
+  std::string sips_url;
+  if (tls) {
+    sips_url = "sips:" + options_.listen_ip + ":" + std::to_string(options_.tls_port);
+    if (options_.listen_ip.find(':') != std::string::npos) {
+      sips_url = "sips:[" + options_.listen_ip + "]:" + std::to_string(options_.tls_port);
+    }
+  }
+  impl_->nua =
+      nua_create(impl_->root, &Impl::OnNuaEvent, impl_.get(), NUTAG_URL(url.c_str()),
+                 TAG_IF(tls, NUTAG_SIPS_URL(sips_url.c_str())),
+                 TAG_IF(tls, TPTAG_CERTIFICATE(options_.tls_directory.c_str())),
+                 // Phones present no client certificates; they authenticate with digest inside TLS.
+                 TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_NONE)), NUTAG_MEDIA_ENABLE(0),
+                 NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
+                 NUTAG_SESSION_TIMER(0), NUTAG_APPL_METHOD("REGISTER"), NUTAG_APPL_METHOD("INFO"),
+                 NUTAG_APPL_METHOD("OPTIONS"),
+                 NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER"),
+                 SIPTAG_USER_AGENT_STR("Hotline/0.1"), SIPTAG_SERVER_STR("Hotline/0.1"),
+                 NTATAG_MAXSIZE(options_.max_message_bytes), NTATAG_UDP_MTU(65535),
+                 // TCP: idle connections are closed, and a message must arrive whole within 30 s.
+                 TPTAG_IDLE(static_cast<unsigned>(options_.security.tcp_idle_timeout_s) * 1000u),
+                 TPTAG_TIMEOUT(30000u), TAG_END());
   if (impl_->nua == nullptr) {
     return Error{"cannot listen for SIP on " + options_.listen_ip + ":" +
                  std::to_string(options_.port) + " (address in use or not local?)"};
   }
   HLOG_INFO("SIP listening on udp and tcp {}:{}", options_.listen_ip, options_.port);
+  if (tls) HLOG_INFO("SIP listening on tls {}:{}", options_.listen_ip, options_.tls_port);
   return Status::Ok();
 }
 
@@ -371,7 +441,7 @@ void Stack::Respond(LegId id, int status, const std::string& reason, const std::
 void Stack::Challenge(LegId id, bool stale) {
   LegRecord* leg = impl_->Find(id);
   if (leg == nullptr || leg->terminated) return;
-  std::string header = impl_->auth->ChallengeHeader(stale);
+  std::string header = impl_->auth->ChallengeHeader(stale, leg->auth_binding);
   nua_respond(leg->handle, 407, sip_407_Proxy_auth_required,
               SIPTAG_PROXY_AUTHENTICATE_STR(header.c_str()), TAG_END());
   leg->final_sent = true;
@@ -382,7 +452,12 @@ LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
                   const std::string& sdp, bool auto_answer) {
   std::string host = options_.listen_ip + ":" + std::to_string(options_.port);
   std::string from = "<sip:" + from_user + "@" + host + ">";
-  if (!from_display.empty()) from = "\"" + from_display + "\" " + from;
+  std::string quoted_display = DisplayNameToWire(from_display);
+  if (!quoted_display.empty()) from = quoted_display + " " + from;
+  if (!FromHeaderParses(from)) {  // never lose the call over its display name
+    HLOG_WARN("SIP: display name of {} not usable in From; sent without it", from_user);
+    from = "<sip:" + from_user + "@" + host + ">";
+  }
   std::string to = "<sip:" + to_user + "@" + host + ">";
   nua_handle_t* nh = nua_handle(impl_->nua, nullptr, SIPTAG_TO_STR(to.c_str()),
                                 SIPTAG_FROM_STR(from.c_str()), TAG_END());

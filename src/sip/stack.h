@@ -26,7 +26,7 @@ class Registrar;
 
 using LegId = uint64_t;  // one SIP dialog (one call leg), unique for the process lifetime
 
-enum class Transport { kUdp, kTcp };
+enum class Transport { kUdp, kTcp, kTls };
 
 struct SourceAddress {
   std::string ip;
@@ -84,12 +84,17 @@ struct StackOptions {
   std::string listen_ip = "127.0.0.1";
   uint16_t port = 5060;
   std::string realm = "hotline";
-  int nonce_ttl_s = 300;
+  int nonce_ttl_s = 30;
   int register_min_expires_s = 60;
   int register_max_expires_s = 3600;
   std::vector<SipUser> users;
   std::vector<Trunk> trunks;
   size_t max_message_bytes = 65536;
+  SipSecuritySettings security;
+  // SIP over TLS on listen_ip:tls_port (0 = off); the directory holds sofia-sip's agent.pem
+  // (key + certificate) and cafile.pem.
+  int tls_port = 0;
+  std::string tls_directory;
 };
 
 // A registered contact of a user, as the call layer needs it to ring the phone.
@@ -105,7 +110,8 @@ class Stack {
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
-  // Binds UDP and TCP on listen_ip:port. Call from the control thread before Run().
+  // Binds UDP and TCP on listen_ip:port (and TLS on tls_port). Call from the control thread
+  // before Run().
   Status Start();
   // Runs the loop until Shutdown() completes or Break() is called.
   void Run();

@@ -278,10 +278,28 @@ def options(port, host=LOCAL_IP, transport="udp", wait=1.0):
     return finals[0] if finals else None
 
 
-def digest_response(user, password, realm, nonce, method, uri):
+def digest_response(user, password, realm, nonce, method, uri, nc=None, cnonce=None):
+    """RFC 2617 request-digest: with qop=auth when nc/cnonce are given (what Hotline requires),
+    else the RFC 2069 form (which Hotline refuses)."""
     ha1 = hashlib.md5(("%s:%s:%s" % (user, realm, password)).encode()).hexdigest()
     ha2 = hashlib.md5(("%s:%s" % (method, uri)).encode()).hexdigest()
-    return hashlib.md5(("%s:%s:%s" % (ha1, nonce, ha2)).encode()).hexdigest()
+    if nc is None:
+        return hashlib.md5(("%s:%s:%s" % (ha1, nonce, ha2)).encode()).hexdigest()
+    return hashlib.md5(("%s:%s:%08x:%s:auth:%s" % (ha1, nonce, nc, cnonce, ha2)).encode()).hexdigest()
+
+
+def digest_authorization(user, password, challenge, method, uri, nc=1, cnonce="0a4f113b"):
+    """An (Proxy-)Authorization value answering a WWW-/Proxy-Authenticate challenge with
+    qop=auth and nonce-count nc, as a phone does."""
+    params = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge))
+    realm, nonce = params.get("realm", "hotline"), params.get("nonce", "")
+    response = digest_response(user, password, realm, nonce, method, uri, nc, cnonce)
+    value = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
+             'algorithm=MD5, qop=auth, nc=%08x, cnonce="%s"'
+             % (user, realm, nonce, uri, response, nc, cnonce))
+    if "opaque" in params:
+        value += ', opaque="%s"' % params["opaque"]
+    return value
 
 
 # ----------------------------------------------------------------------------- audio
@@ -666,6 +684,7 @@ class Hotline:
 
 DEFAULT_SUBS = {
     "FROM": "1001",
+    "FROM_DISPLAY": "",  # e.g. '"Alice Zhang" ' (with the space)
     "PAYLOADS": "0 101",
     "RTPMAP": "      a=rtpmap:0 PCMU/8000\n      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-15",
     "MEDIA": "",

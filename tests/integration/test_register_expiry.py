@@ -28,17 +28,9 @@ def register(port, user, expires, auth=None, call_id=None, cseq=1):
     return replies[0] if replies else None
 
 
-def credentials(user, password, challenge, port):
-    realm = re.search(r'realm="([^"]+)"', challenge).group(1)
-    nonce = re.search(r'nonce="([^"]+)"', challenge).group(1)
-    uri = "sip:127.0.0.1:%d" % port
-    response = H.digest_response(user, password, realm, nonce, "REGISTER", uri)
-    opaque = re.search(r'opaque="([^"]+)"', challenge)
-    value = 'Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", algorithm=MD5' % (
-        user, realm, nonce, uri, response)
-    if opaque:
-        value += ', opaque="%s"' % opaque.group(1)
-    return value
+def credentials(user, password, challenge, port, nc=1):
+    return H.digest_authorization(user, password, challenge, "REGISTER",
+                                  "sip:127.0.0.1:%d" % port, nc=nc)
 
 
 def run(t):
@@ -59,13 +51,15 @@ def run(t):
     t.check("stale=true" in (header(stale, "WWW-Authenticate") or "").lower(),
             "... with stale=TRUE", stale)
 
-    short = register(port, "1004", 1, call_id=uuid.uuid4().hex, cseq=1)
+    call_id4 = uuid.uuid4().hex  # the nonce is bound to the Call-ID it was issued for
+    short = register(port, "1004", 1, call_id=call_id4, cseq=1)
     auth4 = credentials("1004", "demo1004", header(short, "WWW-Authenticate") or "", port)
-    too_brief = register(port, "1004", 1, auth=auth4, cseq=2)
+    too_brief = register(port, "1004", 1, auth=auth4, call_id=call_id4, cseq=2)
     t.check(H.status_of(too_brief) == 423, "Expires 1 below the minimum 2 -> 423", too_brief)
     t.check(header(too_brief, "Min-Expires") == "2", "... with Min-Expires: 2", too_brief)
 
-    reg = register(port, "1004", 2, auth=auth4, cseq=3)
+    auth4 = credentials("1004", "demo1004", header(short, "WWW-Authenticate") or "", port, nc=2)
+    reg = register(port, "1004", 2, auth=auth4, call_id=call_id4, cseq=3)
     t.check(H.status_of(reg) == 200, "REGISTER 1004 Expires 2 -> 200", reg)
     t.check(re.search(rb"expires=2", reg or b"") is not None, "200 lists the binding with expires=2", reg)
     time.sleep(2.5)

@@ -255,11 +255,12 @@ TEST_F(DigestAuthTest, AcceptsCorrectResponseWithQop) {
   EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(2000)), DigestVerdict::kOk);
 }
 
-TEST_F(DigestAuthTest, AcceptsCorrectResponseWithoutQop) {
+// RFC 2069 answers (no qop, so no nonce-count) could be replayed at will: refused.
+TEST_F(DigestAuthTest, RefusesResponseWithoutQop) {
   DigestChallenge challenge = auth_.MakeChallenge(At(1000));
   DigestCredentials c =
       Answer(challenge, "1001", "secret1001", "INVITE", "sip:600@127.0.0.1", false);
-  EXPECT_EQ(auth_.Verify("INVITE", c, Passwords, At(2000)), DigestVerdict::kOk);
+  EXPECT_EQ(auth_.Verify("INVITE", c, Passwords, At(2000)), DigestVerdict::kMalformed);
 }
 
 TEST_F(DigestAuthTest, FullRoundTripThroughHeaderText) {
@@ -275,11 +276,11 @@ TEST_F(DigestAuthTest, FullRoundTripThroughHeaderText) {
 }
 
 TEST_F(DigestAuthTest, ResponseHexIsCaseInsensitiveAndAlgorithmToo) {
-  DigestChallenge challenge = auth_.MakeChallenge(At(0));
-  DigestCredentials c = Answer(challenge, "1001", "secret1001");
+  DigestCredentials c = Answer(auth_.MakeChallenge(At(0)), "1001", "secret1001");
   for (char& ch : c.response) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   c.algorithm = "md5";
   EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(0)), DigestVerdict::kOk);
+  c = Answer(auth_.MakeChallenge(At(0)), "1001", "secret1001");
   c.algorithm = "";
   EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(0)), DigestVerdict::kOk);
 }
@@ -382,6 +383,8 @@ TEST_F(DigestAuthTest, NonceCountIsPartOfTheDigest) {
   DigestCredentials c = Answer(challenge, "1001", "secret1001");
   c.nc = "00000002";  // response computed for 00000001
   EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000)), DigestVerdict::kWrongPassword);
+  c = Answer(auth_.MakeChallenge(At(1000)), "1001", "secret1001");  // the first one is burned
+  c.nc = "00000002";
   c.response = ComputeDigestResponse("1001", kRealm, "secret1001", "REGISTER", c.uri, c.nonce,
                                      "auth", "00000002", c.cnonce);
   EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000)), DigestVerdict::kOk);
@@ -420,10 +423,56 @@ TEST_F(DigestAuthTest, QopAndAlgorithmHandling) {
   EXPECT_EQ(verify(c), DigestVerdict::kMalformed);
   c.algorithm = "SHA-256";
   EXPECT_EQ(verify(c), DigestVerdict::kMalformed);
-  // Without qop, nc/cnonce are not part of the digest and are ignored.
+  // Without qop there is no nonce-count: refused whatever nc says.
   c = Answer(challenge, "1001", "secret1001", "REGISTER", "sip:127.0.0.1", false);
   c.nc = "garbage";
-  EXPECT_EQ(verify(c), DigestVerdict::kOk);
+  EXPECT_EQ(verify(c), DigestVerdict::kMalformed);
+}
+
+// Issue 9 (4): a REGISTER captured on the wire and sent again is refused.
+TEST_F(DigestAuthTest, EachNonceCountIsAcceptedOnce) {
+  DigestChallenge challenge = auth_.MakeChallenge(At(1000));
+  DigestCredentials c = Answer(challenge, "1001", "secret1001");
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000)), DigestVerdict::kOk);
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1100)), DigestVerdict::kReplayed);
+  // The phone's next request with the same nonce counts on: accepted once each.
+  for (const char* nc : {"00000002", "00000003", "00000005", "00000004"}) {
+    c.nc = nc;
+    c.response = ComputeDigestResponse("1001", kRealm, "secret1001", "REGISTER", c.uri, c.nonce,
+                                       "auth", c.nc, c.cnonce);
+    EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1200)), DigestVerdict::kOk) << nc;
+    EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1200)), DigestVerdict::kReplayed) << nc;
+  }
+}
+
+// Issue 9 (5): one nonce served 1,000 password guesses; now a wrong password burns it.
+TEST_F(DigestAuthTest, AWrongPasswordBurnsTheNonce) {
+  DigestChallenge challenge = auth_.MakeChallenge(At(1000));
+  DigestCredentials guess = Answer(challenge, "1001", "guess-1");
+  EXPECT_EQ(auth_.Verify("REGISTER", guess, Passwords, At(1000)), DigestVerdict::kWrongPassword);
+  DigestCredentials right = Answer(challenge, "1001", "secret1001");
+  right.nc = "00000002";
+  right.response = ComputeDigestResponse("1001", kRealm, "secret1001", "REGISTER", right.uri,
+                                         right.nonce, "auth", right.nc, right.cnonce);
+  EXPECT_EQ(auth_.Verify("REGISTER", right, Passwords, At(1000)), DigestVerdict::kReplayed);
+}
+
+// Issue 9 (4): a nonce serves only the request it was issued for.
+TEST_F(DigestAuthTest, NonceIsBoundToTheChallengedRequest) {
+  std::string phone = RequestBinding("127.0.0.1", "call-1", "sip:127.0.0.1:5060");
+  DigestChallenge challenge = auth_.MakeChallenge(At(1000), phone);
+  DigestCredentials c = Answer(challenge, "1001", "secret1001");
+  // The same credentials from another host, for another Call-ID or another Request-URI.
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000),
+                         RequestBinding("127.0.0.2", "call-1", "sip:127.0.0.1:5060")),
+            DigestVerdict::kBadNonce);
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000),
+                         RequestBinding("127.0.0.1", "call-2", "sip:127.0.0.1:5060")),
+            DigestVerdict::kBadNonce);
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000),
+                         RequestBinding("127.0.0.1", "call-1", "sip:1002@127.0.0.1:5060")),
+            DigestVerdict::kBadNonce);
+  EXPECT_EQ(auth_.Verify("REGISTER", c, Passwords, At(1000), phone), DigestVerdict::kOk);
 }
 
 TEST_F(DigestAuthTest, MalformedFields) {
@@ -448,6 +497,7 @@ TEST(DigestVerdict, Names) {
   EXPECT_STREQ(ToString(DigestVerdict::kOk), "ok");
   EXPECT_STREQ(ToString(DigestVerdict::kStale), "stale nonce");
   EXPECT_STREQ(ToString(DigestVerdict::kWrongRealm), "wrong realm");
+  EXPECT_STREQ(ToString(DigestVerdict::kReplayed), "replayed nonce-count");
 }
 
 }  // namespace
