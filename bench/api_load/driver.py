@@ -59,7 +59,7 @@ def config_text(users, call_agents, record, log_level):
                          dial_plan=[{"number": QUEUE_NUMBER, "action": "ivr", "target": "flow.yaml"}],
                          extra={"log_level": log_level, "record_calls": "true" if record else "false",
                                 "seed_demo_data": "true"},
-                         raw="\n".join(lines) + "\n")
+                         raw="\n".join(lines) + "\n" + H.BENCH_SIP_SECURITY)
 
 
 def free_block(ip, size, low=34000, high=60000):

@@ -72,7 +72,7 @@ def config_text(agents, flow, log_level, record, wrap_up_s, ring_timeout_s, anno
                          entry_numbers=(IVR_NUMBER,),
                          dial_plan=[{"number": IVR_NUMBER, "action": "ivr", "target": flow}],
                          extra=extra,
-                         raw="\n".join(queues) + "\n")
+                         raw="\n".join(queues) + "\n" + H.BENCH_SIP_SECURITY)
 
 
 # ----------------------------------------------------------------------------- agent login (*11)

@@ -206,7 +206,8 @@ def main():
     cfg = os.path.join(work, "config.yaml")
     with open(cfg, "w") as f:
         f.write(H.config_yaml(users=users, trunks=[("bench-trunk", H.TRUNK_IP)],
-                              extra={"log_level": "warn", "record_calls": "false" if a.no_record else "true"}))
+                              extra={"log_level": "warn", "record_calls": "false" if a.no_record else "true"},
+                              raw=H.BENCH_SIP_SECURITY))
     sip_port = H.free_port()
     http_port = H.free_port()
     hl = start([hotline, "--config", cfg, "--listen", H.LOCAL_IP, "--sip-port", str(sip_port),

@@ -682,6 +682,10 @@ class Hotline:
 
 # ----------------------------------------------------------------------------- sipp
 
+# For load benchmarks that register many users from one address: the per-source SIP request
+# limit (sip_security.rate_per_source, a flood defence) is off.
+BENCH_SIP_SECURITY = "sip_security:\n  rate_per_source: 0\n"
+
 DEFAULT_SUBS = {
     "FROM": "1001",
     "FROM_DISPLAY": "",  # e.g. '"Alice Zhang" ' (with the space)
