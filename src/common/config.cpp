@@ -396,12 +396,14 @@ void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {
   SipSecuritySettings& s = config_.sip_security;
   ForEachKey(
       map, "sip_security", line,
-      {"rate_per_source", "rate_burst", "auth_failures_before_block", "auth_block_s",
-       "auth_block_max_s", "blocked_user_agents", "tcp_idle_timeout_s"},
+      {"rate_per_source", "rate_burst", "flood_block_s", "auth_failures_before_block",
+       "auth_block_s", "auth_block_max_s", "blocked_user_agents", "tcp_idle_timeout_s"},
       [&](const std::string& key, const YAML::Node& value, int key_line) {
         int value_line = LineOf(value, key_line);
         if (key == "rate_per_source") {
           GetInt(value, key, value_line, 0, 1000000, s.rate_per_source);
+        } else if (key == "flood_block_s") {
+          GetInt(value, key, value_line, 0, 86400, s.flood_block_s);
         } else if (key == "rate_burst") {
           GetInt(value, key, value_line, 1, 1000000, s.rate_burst);
         } else if (key == "auth_failures_before_block") {

@@ -81,6 +81,9 @@ struct SipSecuritySettings {
   // before any digest or call work; beyond it 503 + Retry-After. Trunks are exempt. 0 = off.
   int rate_per_source = 100;
   int rate_burst = 400;
+  // A source over that rate is dropped in the kernel (a socket filter on the SIP UDP port, no
+  // answer at all) for this long, so a flood costs the SIP thread nothing. 0 = never.
+  int flood_block_s = 60;
   // Failed authentications (per source address and per user) before a temporary block, the
   // first block's length (doubling with each further block) and the longest block.
   int auth_failures_before_block = 5;

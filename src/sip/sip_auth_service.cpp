@@ -144,7 +144,7 @@ std::optional<SipAuthService::Refusal> SipAuthService::Admit(const char* method,
           "503 while it lasts, logged once a minute)",
           source.ip, method, rate_per_source_);
     }
-    return Refusal{503, 5};
+    return Refusal{503, 5, /*flood=*/true};
   }
   if (auto block = throttle_.Blocked(source.ip, "", now)) {
     return Refusal{503, Seconds(block->remaining)};

@@ -37,6 +37,7 @@ class SipAuthService {
   struct Refusal {
     int status = 503;
     int retry_after_s = 0;  // 0: no Retry-After header
+    bool flood = false;     // over the request rate: drop the source in the kernel for a while
   };
   // Checks a new out-of-dialog request (method as in the request line) from source: scanner
   // User-Agents, the source's request rate, a source blocked for failed authentications.

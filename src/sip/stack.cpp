@@ -24,6 +24,7 @@
 #include "common/task_queue.h"
 #include "sip/display_name.h"
 #include "sip/info_dtmf.h"
+#include "sip/kernel_source_filter.h"
 #include "sip/sip_auth_service.h"
 
 namespace hotline::sip {
@@ -39,7 +40,8 @@ struct LegRecord {
   bool final_sent = false;  // incoming: any final response sent
   bool ended = false;       // BYE/CANCEL seen or sent, or the INVITE failed: nothing to hang up
   bool terminated = false;
-  std::string auth_binding;  // incoming INVITE: what a challenge's nonce is bound to
+  std::string auth_binding;               // incoming INVITE: what a challenge's nonce is bound to
+  Transport transport = Transport::kUdp;  // how the far end is reached (for our Contact)
 };
 
 std::string PayloadOf(const sip_t* sip) {
@@ -131,6 +133,9 @@ struct Stack::Impl {
   uint64_t next_timer = 1;
   std::map<uint64_t, su_timer_t*> timers;
   std::map<su_timer_t*, std::pair<uint64_t, std::function<void()>>> timer_callbacks;
+  KernelSourceFilter flood_filter;
+  std::map<in_addr_t, TimePoint> flooding;  // source -> dropped in the kernel until
+  uint64_t flood_timer = 0;
   bool shutting_down = false;
   bool shutdown_complete = false;  // nua_r_shutdown came: nua_destroy is allowed
 
@@ -178,12 +183,63 @@ struct Stack::Impl {
   void HandleInfo(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
   void HandleState(nua_handle_t* nh, LegRecord* leg, tagi_t tags[]);
 
+  // Puts a source over the request rate on the kernel drop list for flood_block_s.
+  void DropFlooding(const SourceAddress& source) {
+    int block_s = owner.options().security.flood_block_s;
+    in_addr address{};
+    if (block_s <= 0 || !flood_filter.attached() || source.transport != Transport::kUdp ||
+        inet_pton(AF_INET, source.ip.c_str(), &address) != 1 ||
+        flooding.count(address.s_addr) != 0) {
+      return;
+    }
+    flooding[address.s_addr] = clock.Now() + std::chrono::seconds(block_s);
+    HLOG_WARN("SECURITY flood: source={} dropped in the kernel for {} s", source.ip, block_s);
+    UpdateFloodFilter();
+  }
+
+  void UpdateFloodFilter() {
+    TimePoint now = clock.Now();
+    std::vector<in_addr_t> blocked;
+    for (auto it = flooding.begin(); it != flooding.end();) {
+      if (it->second <= now) {
+        it = flooding.erase(it);
+      } else {
+        blocked.push_back(it->first);
+        ++it;
+      }
+    }
+    if (Status s = flood_filter.SetBlocked(blocked); !s.ok()) HLOG_WARN("{}", s.message());
+    if (flood_timer != 0 || blocked.empty()) return;
+    flood_timer = owner.SetTimer(std::chrono::seconds(1), [this] {
+      flood_timer = 0;
+      UpdateFloodFilter();
+    });
+  }
+
+  // Our Contact for a dialog over this transport: with TLS on, sofia-sip would otherwise put
+  // its sips: URL into every dialog, which a phone on UDP or TCP cannot reach.
+  std::string ContactFor(Transport transport) const {
+    const StackOptions& o = owner.options();
+    std::string host =
+        o.listen_ip.find(':') != std::string::npos ? "[" + o.listen_ip + "]" : o.listen_ip;
+    switch (transport) {
+      case Transport::kTls:
+        return "<sip:" + host + ":" + std::to_string(o.tls_port) + ";transport=tls>";
+      case Transport::kTcp:
+        return "<sip:" + host + ":" + std::to_string(o.port) + ";transport=tcp>";
+      case Transport::kUdp:
+        break;
+    }
+    return "<sip:" + host + ":" + std::to_string(o.port) + ">";
+  }
+
   // Answers a new request the auth service refuses (scanner, rate, blocked source); true if
   // it was refused.
   bool Refused(nua_handle_t* nh, const char* method, const sip_t* sip,
                const SourceAddress& source) {
     auto refusal = auth->Admit(method, sip, source);
     if (!refusal) return false;
+    if (refusal->flood) DropFlooding(source);
     std::string retry_after = std::to_string(refusal->retry_after_s);
     const char* phrase = sip_status_phrase(refusal->status);
     nua_respond(nh, refusal->status, phrase ? phrase : "", NUTAG_WITH_THIS(nua),
@@ -289,6 +345,7 @@ void Stack::Impl::HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* si
   }
   leg = NewLeg(nh, /*incoming=*/true);
   leg->auth_binding = SipAuthService::BindingOf(sip, source);
+  leg->transport = source.transport;
   IncomingInvite invite;
   invite.leg = leg->id;
   invite.sip_call_id = (sip && sip->sip_call_id) ? sip->sip_call_id->i_id : "";
@@ -407,6 +464,10 @@ Status Stack::Start() {
                  std::to_string(options_.port) + " (address in use or not local?)"};
   }
   HLOG_INFO("SIP listening on udp and tcp {}:{}", options_.listen_ip, options_.port);
+  if (options_.security.flood_block_s > 0) {
+    Status filter = impl_->flood_filter.AttachToSocketOf(options_.listen_ip, options_.port);
+    if (!filter.ok()) HLOG_WARN("{} (floods are answered 503 instead)", filter.message());
+  }
   if (tls) HLOG_INFO("SIP listening on tls {}:{}", options_.listen_ip, options_.tls_port);
   return Status::Ok();
 }
@@ -431,7 +492,9 @@ void Stack::Respond(LegId id, int status, const std::string& reason, const std::
   // NUA keeps the phrase pointer until it sends the response (later, from its queue): it must
   // outlive this call, so only static strings are passed.
   const char* phrase = StablePhrase(status, reason);
+  std::string contact = impl_->ContactFor(leg->transport);
   nua_respond(leg->handle, status, phrase,
+              TAG_IF(status < 300 && options_.tls_port > 0, SIPTAG_CONTACT_STR(contact.c_str())),
               TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
               TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
   if (status >= 200) leg->final_sent = true;
@@ -462,9 +525,12 @@ LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
   nua_handle_t* nh = nua_handle(impl_->nua, nullptr, SIPTAG_TO_STR(to.c_str()),
                                 SIPTAG_FROM_STR(from.c_str()), TAG_END());
   LegRecord* leg = impl_->NewLeg(nh, /*incoming=*/false);
+  leg->transport = target.registered_from.transport;
+  std::string contact = impl_->ContactFor(leg->transport);
   std::string call_info = "<sip:" + host + ">;answer-after=0";
-  nua_invite(nh, NUTAG_URL(target.uri.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-             SIPTAG_PAYLOAD_STR(sdp.c_str()),
+  nua_invite(nh, NUTAG_URL(target.uri.c_str()),
+             TAG_IF(options_.tls_port > 0, SIPTAG_CONTACT_STR(contact.c_str())),
+             SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp.c_str()),
              TAG_IF(auto_answer, SIPTAG_CALL_INFO_STR(call_info.c_str())),
              TAG_IF(auto_answer,
                     SIPTAG_HEADER_STR("Alert-Info: <http://localhost>;info=alert-autoanswer")),
