@@ -397,7 +397,8 @@ void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {
   ForEachKey(
       map, "sip_security", line,
       {"rate_per_source", "rate_burst", "flood_block_s", "auth_failures_before_block",
-       "auth_block_s", "auth_block_max_s", "blocked_user_agents", "tcp_idle_timeout_s"},
+       "auth_block_s", "auth_block_max_s", "blocked_user_agents", "tcp_idle_timeout_s",
+       "tcp_max_per_source", "tcp_max_connections"},
       [&](const std::string& key, const YAML::Node& value, int key_line) {
         int value_line = LineOf(value, key_line);
         if (key == "rate_per_source") {
@@ -412,6 +413,10 @@ void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {
           GetInt(value, key, value_line, 1, 86400, s.auth_block_s);
         } else if (key == "auth_block_max_s") {
           GetInt(value, key, value_line, 1, 604800, s.auth_block_max_s);
+        } else if (key == "tcp_max_per_source") {
+          GetInt(value, key, value_line, 1, 1000000, s.tcp_max_per_source);
+        } else if (key == "tcp_max_connections") {
+          GetInt(value, key, value_line, 0, 1000000, s.tcp_max_connections);
         } else if (key == "tcp_idle_timeout_s") {
           GetInt(value, key, value_line, 1, 86400, s.tcp_idle_timeout_s);
         } else if (key == "blocked_user_agents") {

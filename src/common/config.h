@@ -103,8 +103,12 @@ struct SipSecuritySettings {
                                                   "smap",
                                                   "siparmyknife",
                                                   "sipsak-scan"};
-  // SIP over TCP: a connection with no traffic for this long is closed.
+  // SIP over TCP/TLS: a connection with no traffic for this long is closed; a source may hold
+  // at most tcp_max_per_source connections and all sources together tcp_max_connections
+  // (0 = a quarter of the descriptor limit, at most 2000); beyond, the newest are closed.
   int tcp_idle_timeout_s = 600;
+  int tcp_max_per_source = 50;
+  int tcp_max_connections = 0;
 };
 
 // Encryption on the wire: SIP over TLS, SRTP for TLS phones, HTTPS for the console and API.

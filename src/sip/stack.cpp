@@ -26,6 +26,7 @@
 #include "sip/info_dtmf.h"
 #include "sip/kernel_source_filter.h"
 #include "sip/sip_auth_service.h"
+#include "sip/tcp_guard.h"
 
 namespace hotline::sip {
 
@@ -136,6 +137,8 @@ struct Stack::Impl {
   KernelSourceFilter flood_filter;
   std::map<in_addr_t, TimePoint> flooding;  // source -> dropped in the kernel until
   uint64_t flood_timer = 0;
+  TimePoint tcp_guard_logged{};
+  StreamConnectionScanner stream_scanner;
   bool shutting_down = false;
   bool shutdown_complete = false;  // nua_r_shutdown came: nua_destroy is allowed
 
@@ -182,6 +185,35 @@ struct Stack::Impl {
   void HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
   void HandleInfo(nua_handle_t* nh, LegRecord* leg, const sip_t* sip);
   void HandleState(nua_handle_t* nh, LegRecord* leg, tagi_t tags[]);
+
+  // Closes the newest SIP stream connections of sources over their cap (and overall), then
+  // looks again in a second (200 ms while it had to close some).
+  void GuardTcp() {
+    const StackOptions& o = owner.options();
+    TcpGuardLimits limits;
+    limits.max_per_source = static_cast<size_t>(o.security.tcp_max_per_source);
+    limits.max_total = o.security.tcp_max_connections > 0
+                           ? static_cast<size_t>(o.security.tcp_max_connections)
+                           : std::min<size_t>(2000, DescriptorLimit() / 4);
+    limits.max_idle_ms = static_cast<uint32_t>(o.security.tcp_idle_timeout_s) * 1000u;
+    std::vector<uint16_t> ports = {o.port};
+    if (o.tls_port > 0) ports.push_back(static_cast<uint16_t>(o.tls_port));
+    std::vector<int> excess = ChooseToClose(stream_scanner.Scan(ports), limits);
+    if (!excess.empty()) {
+      ShutDownSockets(excess);
+      if (clock.Now() - tcp_guard_logged > std::chrono::minutes(1)) {
+        tcp_guard_logged = clock.Now();
+        HLOG_WARN(
+            "SECURITY tcp: closed {} SIP connection(s) over the caps ({} a source, {} in "
+            "all; logged once a minute)",
+            excess.size(), limits.max_per_source, limits.max_total);
+      }
+    }
+    if (shutting_down) return;
+    owner.SetTimer(
+        excess.empty() ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(200),
+        [this] { GuardTcp(); });
+  }
 
   // Puts a source over the request rate on the kernel drop list for flood_block_s.
   void DropFlooding(const SourceAddress& source) {
@@ -464,6 +496,7 @@ Status Stack::Start() {
                  std::to_string(options_.port) + " (address in use or not local?)"};
   }
   HLOG_INFO("SIP listening on udp and tcp {}:{}", options_.listen_ip, options_.port);
+  impl_->GuardTcp();
   if (options_.security.flood_block_s > 0) {
     Status filter = impl_->flood_filter.AttachToSocketOf(options_.listen_ip, options_.port);
     if (!filter.ok()) HLOG_WARN("{} (floods are answered 503 instead)", filter.message());
