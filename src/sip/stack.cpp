@@ -561,7 +561,18 @@ LegId Stack::Ring(const ContactTarget& target, const std::string& from_user,
   leg->transport = target.registered_from.transport;
   std::string contact = impl_->ContactFor(leg->transport);
   std::string call_info = "<sip:" + host + ">;answer-after=0";
-  nua_invite(nh, NUTAG_URL(target.uri.c_str()),
+  // A phone registered over TCP or TLS is reached through the connection it registered on
+  // (RFC 5626 flows in spirit): phones behind NAT, and TLS phones that hold no server
+  // certificate, cannot take a new connection to their Contact.
+  std::string flow;
+  const SourceAddress& phone = target.registered_from;
+  if ((phone.transport == Transport::kTcp || phone.transport == Transport::kTls) &&
+      phone.port != 0) {
+    bool v6 = phone.ip.find(':') != std::string::npos;
+    flow = "sip:" + (v6 ? "[" + phone.ip + "]" : phone.ip) + ":" + std::to_string(phone.port) +
+           (phone.transport == Transport::kTls ? ";transport=tls" : ";transport=tcp");
+  }
+  nua_invite(nh, NUTAG_URL(target.uri.c_str()), TAG_IF(!flow.empty(), NUTAG_PROXY(flow.c_str())),
              TAG_IF(options_.tls_port > 0, SIPTAG_CONTACT_STR(contact.c_str())),
              SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp.c_str()),
              TAG_IF(auto_answer, SIPTAG_CALL_INFO_STR(call_info.c_str())),

@@ -1051,7 +1051,7 @@ class Baresip:
     """
 
     def __init__(self, test, name, account, source_wav, remote_port, commands=(), quit_after_s=30,
-                 modules_extra=()):
+                 modules_extra=(), config_extra=""):
         self.test, self.name = test, name
         self.dir = os.path.join(test.dir, name)
         os.makedirs(self.dir, exist_ok=True)
@@ -1070,7 +1070,7 @@ module_app      account.so
 module_app      menu.so
 snd_path        %s
 rtp_ports       %d-%d
-""" % (self.sip_port, source_wav, mods, self.dir, self.rtp[0], self.rtp[1]))
+%s""" % (self.sip_port, source_wav, mods, self.dir, self.rtp[0], self.rtp[1], config_extra))
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(account.format(sip_port=remote_port) + "\n")
         argv = ["baresip", "-f", self.dir, "-t", str(int(quit_after_s))]
