@@ -10,7 +10,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   sip-tester baresip sox python3
-  libboost1.81-dev libsodium-dev
+  libboost1.81-dev libsodium-dev libsrtp2-dev
   chromium fonts-wqy-microhei
 )
 # Node.js builds the web console (npm packages); any Node >= 18 will do, so a Node that is
