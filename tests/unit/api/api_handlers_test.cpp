@@ -63,6 +63,7 @@ class FakeControlPort final : public call::ControlPort {
         case call::AgentCommand::Kind::kCompleteTransfer:
         case call::AgentCommand::Kind::kCancelConsult:
         case call::AgentCommand::Kind::kListen:
+        case call::AgentCommand::Kind::kStopListening:
           return Error{"no call"};
       }
     }
