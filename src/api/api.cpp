@@ -167,8 +167,11 @@ std::optional<store::User> Api::AuthenticateUpgrade(const Request& request, ApiE
   return user;
 }
 
-bool Api::SessionStillValid(const std::string& token_hash, const store::User& user) {
-  auto now = users_.UseSession(token_hash, clock_.WallNow(), options_.session_ttl);
+bool Api::SessionStillValid(const std::string& token_hash, const store::User& user, bool used) {
+  // A socket the user sent commands on keeps its session alive like any request; an idle
+  // open socket alone does not.
+  auto now = used ? users_.UseSession(token_hash, clock_.WallNow(), options_.session_ttl)
+                  : users_.PeekSession(token_hash, clock_.WallNow());
   if (!now) return true;  // a database hiccup does not close sockets
   return *now && (*now)->username == user.username && (*now)->role == user.role &&
          (*now)->agent_id == user.agent_id;

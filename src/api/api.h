@@ -93,9 +93,10 @@ class Api {
   // the session's token hash (so the socket can be closed when that session ends).
   std::optional<store::User> AuthenticateUpgrade(const Request& request, ApiError* error,
                                                  std::string* token_hash);
-  // Whether the session with this token hash is still valid for `username` with the same role
-  // and agent (a periodic re-check of open WebSockets).
-  bool SessionStillValid(const std::string& token_hash, const store::User& user);
+  // Whether the session with this token hash is still valid for `user` with the same role and
+  // agent (a periodic re-check of open WebSockets). `used`: the socket carried commands since
+  // the last check, which slides the session's expiry like a request would.
+  bool SessionStillValid(const std::string& token_hash, const store::User& user, bool used);
   bool AllowRate(const std::string& client_ip);
 
   // Shared by HTTP handlers and WebSocket commands. `done` gets nullopt on success.

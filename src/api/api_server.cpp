@@ -47,9 +47,10 @@ Status ApiServer::Start() {
   api_->SetWsClientCounter([hub = hub_.get()] { return hub->clients(); });
   api_->SetSessionsEndedHandler(
       [hub = hub_.get()](const SessionsEnded& ended) { hub->EndSessions(ended); });
-  hub_->SetSessionCheck([api = api_.get()](const std::string& token_hash, const store::User& user) {
-    return api->SessionStillValid(token_hash, user);
-  });
+  hub_->SetSessionCheck(
+      [api = api_.get()](const std::string& token_hash, const store::User& user, bool used) {
+        return api->SessionStillValid(token_hash, user, used);
+      });
   rlimit files{};
   uint64_t descriptors = getrlimit(RLIMIT_NOFILE, &files) == 0 ? files.rlim_cur : 1024;
   size_t total =

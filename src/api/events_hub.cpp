@@ -30,7 +30,7 @@ void EventsHub::Start() {
 namespace {
 
 void EndSessionsOf(std::map<const WsSession*, std::weak_ptr<WsSession>>& sessions,
-                   const std::function<bool(const WsSession&)>& ended, const std::string& reason) {
+                   const std::function<bool(WsSession&)>& ended, const std::string& reason) {
   std::vector<std::shared_ptr<WsSession>> closing;
   for (auto& [key, weak] : sessions) {
     auto session = weak.lock();
@@ -44,7 +44,7 @@ void EndSessionsOf(std::map<const WsSession*, std::weak_ptr<WsSession>>& session
 void EventsHub::EndSessions(const SessionsEnded& ended) {
   EndSessionsOf(
       sessions_,
-      [&ended](const WsSession& session) {
+      [&ended](WsSession& session) {
         if (session.user().username != ended.username) return false;
         return ended.token_hash.empty() || session.token_hash() == ended.token_hash;
       },
@@ -58,8 +58,8 @@ void EventsHub::ArmSessionCheck() {
     if (still_valid_) {
       EndSessionsOf(
           sessions_,
-          [this](const WsSession& session) {
-            return !still_valid_(session.token_hash(), session.user());
+          [this](WsSession& session) {
+            return !still_valid_(session.token_hash(), session.user(), session.TakeUsed());
           },
           "session ended");
     }

@@ -36,7 +36,7 @@ class EventsHub {
   void EndSessions(const SessionsEnded& ended);
   // Asked every few seconds for each open socket: is its session still good?
   void SetSessionCheck(
-      std::function<bool(const std::string& token_hash, const store::User&)> check) {
+      std::function<bool(const std::string& token_hash, const store::User&, bool used)> check) {
     still_valid_ = std::move(check);
   }
   // A session's topics changed: start or stop the queue snapshots.
@@ -52,7 +52,7 @@ class EventsHub {
   ControlBridge& control_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer session_timer_;
-  std::function<bool(const std::string&, const store::User&)> still_valid_;
+  std::function<bool(const std::string&, const store::User&, bool)> still_valid_;
   bool timer_armed_ = false;
   bool stopped_ = false;
   std::optional<uint64_t> subscription_;

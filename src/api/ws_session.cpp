@@ -199,6 +199,7 @@ void WsSession::Handle(const std::string& text) {
   auto self = shared_from_this();
 
   if (command == "ping") return ReplyOk(id, {{"pong", true}});
+  used_ = true;  // a command of the user (not the console's keep-alive ping)
   if (command == "listen" || command == "monitor") {
     api_.ListenToAgent(user_, text_field("agent"), text_field("phone"),
                        [self, id](std::optional<ApiError> error) {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "api/api.h"
 #include "api/connection_limits.h"
@@ -46,6 +47,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   const EventInterest& interest() const { return interest_; }
   const store::User& user() const { return user_; }
   const std::string& token_hash() const { return token_hash_; }
+  // Whether the client sent a command (other than ping) since the last call; forgets it.
+  bool TakeUsed() { return std::exchange(used_, false); }
 
  private:
   void SayHello();
@@ -66,6 +69,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   EventsHub& hub_;
   store::User user_;
   std::string token_hash_;
+  bool used_ = false;
   EventInterest interest_;
   boost::asio::steady_timer end_timer_;
   ConnectionSlot slot_;
