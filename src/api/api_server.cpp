@@ -128,6 +128,11 @@ void ApiServer::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   if (!connections_->TryAdd(source)) {
     Refuse(std::move(socket), source);
   } else {
+    // A response leaves in several writes (Beast's serializer hands out a bounded number of
+    // buffers at a time; the security headers alone take more): without TCP_NODELAY each
+    // later part waits for the client's delayed ACK, 40 ms per request.
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     std::make_shared<HttpSession>(std::move(socket), *api_, *hub_, source,
                                   ConnectionSlot(connections_, source))
         ->Start();
