@@ -54,6 +54,8 @@ def config_text(users, call_agents, record, log_level):
              "    leave_when_empty: false",
              "agents:"]
     lines += ['  - {user: "%s", skills: {support: 1}}' % a for a in call_agents]
+    # --one-ip puts every socket on 127.0.0.1: lift the per-address connection cap (64).
+    lines += ["http:", "  max_connections_per_source: 100000"]
     return H.config_yaml(users=users, trunks=[("bench-trunk", H.TRUNK_IP)],
                          entry_numbers=(QUEUE_NUMBER,),
                          dial_plan=[{"number": QUEUE_NUMBER, "action": "ivr", "target": "flow.yaml"}],

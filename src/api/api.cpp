@@ -50,6 +50,7 @@ const std::vector<Route>& Api::Routes() {
       {"GET", "/api/v1/users", Access::kAdmin, &Api::ListUsers},
       {"POST", "/api/v1/users", Access::kAdmin, &Api::CreateUser},
       {"DELETE", "/api/v1/users/{username}", Access::kAdmin, &Api::DeleteUser},
+      {"PATCH", "/api/v1/users/{username}", Access::kAdmin, &Api::UpdateUser},
       {"GET", "/api/v1/queues", Access::kSupervisor, &Api::ListQueues},
       {"POST", "/api/v1/queues", Access::kAdmin, &Api::CreateQueue},
       {"GET", "/api/v1/queues/{name}", Access::kSupervisor, &Api::GetQueue},
@@ -98,8 +99,8 @@ Api::Api(ApiOptions options, store::SqliteDb& db, ControlBridge& control, const 
       flows_(db),
       flow_catalog_(flows_, config.dial_plan),
       rate_(options_.rate_per_s, options_.rate_burst),
-      login_throttle_(options_.login_max_failures, options_.login_window),
-      password_worker_(control.loop()) {
+      sign_in_guard_(options_.sign_in),
+      password_worker_(control.loop(), options_.password_pool) {
   // Learn which flow answers which number (the control thread stored the seeds already).
   if (auto seeded = flow_catalog_.Seed(clock_.WallNow()); !seeded.ok()) {
     HLOG_WARN("API: IVR flows: {}", seeded.message());
@@ -157,11 +158,35 @@ std::optional<store::User> Api::Authenticate(Request& request, bool allow_query_
   return *user;
 }
 
-std::optional<store::User> Api::AuthenticateUpgrade(const Request& request, ApiError* error) {
+std::optional<store::User> Api::AuthenticateUpgrade(const Request& request, ApiError* error,
+                                                    std::string* token_hash) {
   Request copy = request;
   auto user = Authenticate(copy, true);
   if (!user) *error = Unauthorized("a valid session token is required");
+  *token_hash = copy.token_hash;
   return user;
+}
+
+bool Api::SessionStillValid(const std::string& token_hash, const store::User& user, bool used) {
+  // A socket the user sent commands on keeps its session alive like any request; an idle
+  // open socket alone does not.
+  auto now = used ? users_.UseSession(token_hash, clock_.WallNow(), options_.session_ttl)
+                  : users_.PeekSession(token_hash, clock_.WallNow());
+  if (!now) return true;  // a database hiccup does not close sockets
+  return *now && (*now)->username == user.username && (*now)->role == user.role &&
+         (*now)->agent_id == user.agent_id;
+}
+
+void Api::EndSessions(const SessionsEnded& ended) {
+  if (sessions_ended_) sessions_ended_(ended);
+  StopListening(ended.username);
+}
+
+void Api::StopListening(const std::string& username) {
+  call::AgentCommand stop;
+  stop.kind = call::AgentCommand::Kind::kStopListening;
+  stop.requested_by = username;
+  control_.Tell([stop](call::ControlPort& port) { (void)port.Command(stop); });
 }
 
 void Api::Handle(Request request, Respond respond) {

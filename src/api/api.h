@@ -17,8 +17,10 @@
 
 #include "api/api_types.h"
 #include "api/control_bridge.h"
+#include "api/customer_scope.h"
 #include "api/password_worker.h"
 #include "api/rate_limiter.h"
+#include "api/sign_in_guard.h"
 #include "call/flow_catalog.h"
 #include "common/clock.h"
 #include "common/config.h"
@@ -36,15 +38,29 @@ struct ApiOptions {
   size_t flow_body_limit = 256 << 10;  // 256 KiB for PUT /api/v1/ivr-flows/{name}
   double rate_per_s = 50;              // per client IP
   double rate_burst = 100;
-  int login_max_failures = 5;  // per username + IP within login_window
-  Duration login_window = std::chrono::minutes(5);
+  SignInLimits sign_in;               // failed sign-ins per user+IP, per IP, per user
+  PasswordPoolOptions password_pool;  // argon2id checks: threads, fair queue bounds
+  // Agents read a customer through calls they handled within this time (api/customer_scope.h).
+  Duration agent_customer_window = std::chrono::hours(12);
   Duration session_ttl = std::chrono::hours(12);  // sliding
   int64_t service_level_ms = 20000;               // answered within this counts for SL
   size_t range_chunk_limit = 8 << 20;             // at most this many bytes per 206 response
+  // A connection may take this long to send a request (and stay idle between requests).
+  Duration http_idle_timeout = std::chrono::seconds(30);
+  // A WebSocket that sends nothing (not even a pong to our ping) for this long is dropped.
+  Duration ws_idle_timeout = std::chrono::seconds(60);
 };
 
 class Api;
 using Handler = void (Api::*)(Request&, Respond);
+
+// Sessions that just ended (sign-out, or the user deleted or changed): their WebSockets are
+// closed. `token_hash` set: that session only; empty: every session of `username`.
+struct SessionsEnded {
+  std::string username;
+  std::string token_hash;
+  std::string reason;  // said in the WebSocket close frame ("signed out", "user deleted"...)
+};
 
 struct Route {
   const char* method;
@@ -73,8 +89,14 @@ class Api {
   // later). Non-API paths are served from the web root.
   void Handle(Request request, Respond respond);
 
-  // Authenticates a WebSocket upgrade (bearer header, cookie or ?token=).
-  std::optional<store::User> AuthenticateUpgrade(const Request& request, ApiError* error);
+  // Authenticates a WebSocket upgrade (bearer header, cookie or ?token=); `token_hash` gets
+  // the session's token hash (so the socket can be closed when that session ends).
+  std::optional<store::User> AuthenticateUpgrade(const Request& request, ApiError* error,
+                                                 std::string* token_hash);
+  // Whether the session with this token hash is still valid for `user` with the same role and
+  // agent (a periodic re-check of open WebSockets). `used`: the socket carried commands since
+  // the last check, which slides the session's expiry like a request would.
+  bool SessionStillValid(const std::string& token_hash, const store::User& user, bool used);
   bool AllowRate(const std::string& client_ip);
 
   // Shared by HTTP handlers and WebSocket commands. `done` gets nullopt on success.
@@ -89,7 +111,13 @@ class Api {
   void Wrapup(const store::User& user, const std::string& call_id, const std::string& code,
               const std::string& notes, std::function<void(Reply)> done);
 
+  // Stops every silent monitoring `username` started (sign-out, user deleted or changed).
+  void StopListening(const std::string& username);
+
   void CountResponse(unsigned status) { responses_by_code_[status]++; }
+  void SetSessionsEndedHandler(std::function<void(const SessionsEnded&)> handler) {
+    sessions_ended_ = std::move(handler);
+  }
   void SetWsClientCounter(std::function<size_t()> counter) { ws_clients_ = std::move(counter); }
   ControlBridge& control() { return control_; }
   const ApiOptions& options() const { return options_; }
@@ -107,6 +135,7 @@ class Api {
   void ListUsers(Request& request, Respond respond);
   void CreateUser(Request& request, Respond respond);
   void DeleteUser(Request& request, Respond respond);
+  void UpdateUser(Request& request, Respond respond);
   void ListQueues(Request& request, Respond respond);
   void ListSkills(Request& request, Respond respond);
   void ListCalls(Request& request, Respond respond);
@@ -136,8 +165,14 @@ class Api {
   // 403 unless `user` may see agent `agent_id` (agents see only themselves).
   bool MaySeeAgent(const store::User& user, const std::string& agent_id) const;
   void RunCommand(const call::AgentCommand& command, Done done);
-  void FinishLogin(const std::string& username, const std::string& client_ip,
-                   const std::string& throttle_key, bool matches, const Respond& respond);
+  void FinishLogin(const std::string& username, const std::string& client_ip, bool matches,
+                   const Respond& respond);
+  // Ends sessions: closes their WebSockets and stops the user's monitoring.
+  void EndSessions(const SessionsEnded& ended);
+  // The customers `user` may read (api/customer_scope.h); nullopt for supervisors and admins
+  // (everything). `done` runs on the API thread, after a round trip to the control thread.
+  void WithCustomerScope(const store::User& user,
+                         std::function<void(Result<std::optional<CustomerScope>>)> done);
   int64_t TodayStartMs() const;
 
   ApiOptions options_;
@@ -152,9 +187,10 @@ class Api {
   store::FlowStore flows_;
   call::FlowCatalog flow_catalog_;
   RateLimiter rate_;
-  LoginThrottle login_throttle_;
+  SignInGuard sign_in_guard_;
   std::map<unsigned, uint64_t> responses_by_code_;
   std::function<size_t()> ws_clients_;
+  std::function<void(const SessionsEnded&)> sessions_ended_;
   PasswordWorker password_worker_;  // last: joined first, before the stores it reports to
 };
 

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/flow_calendars.h"
 #include "api/flow_error.h"
+#include "api/input_limits.h"
 #include "api/queue_json.h"
 #include "common/log.h"
 #include "common/queue_rules.h"
@@ -30,6 +31,23 @@ ApiError FieldError(unsigned status, const std::string& code,
   error.extra["field"] = problems.front().field;
   error.extra["problems"] = ProblemsJson(problems);
   return error;
+}
+
+// 400 naming the field when there are too many calendars or holidays (the body limit of
+// 256 KiB bounds the rest).
+std::optional<ApiError> CalendarCountError(const json& calendars) {
+  if (!calendars.is_object()) return std::nullopt;
+  if (auto e = limits::CheckCount("calendars", calendars.size(), limits::kCalendars)) return e;
+  for (const auto& [name, calendar] : calendars.items()) {
+    if (!calendar.is_object()) continue;
+    auto holidays = calendar.find("holidays");
+    if (holidays == calendar.end() || !holidays->is_array()) continue;
+    if (auto e = limits::CheckCount("calendars." + name + ".holidays", holidays->size(),
+                                    limits::kHolidays)) {
+      return e;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -71,6 +89,11 @@ void Api::SaveQueue(Request& request, Respond respond, bool create) {
                                [&](const QueueSettings& q) { return q.name == queue->name; });
   if (create && existing != all->end()) {
     return respond(Reply::Fail(Conflict("queue_exists", "queue " + queue->name + " exists")));
+  }
+  if (existing == all->end() && all->size() >= limits::kQueues) {
+    return respond(Reply::Fail(FieldError(
+        400, "invalid_field",
+        {{"name", "there are already " + std::to_string(all->size()) + " queues (the most)"}})));
   }
   const bool created = existing == all->end();
   if (created) {
@@ -199,6 +222,7 @@ void Api::PutFlowCalendars(Request& request, Respond respond) {
     return respond(
         Reply::Fail(FieldError(400, "invalid_field", {{"calendars", "calendars is required"}})));
   }
+  if (auto e = CalendarCountError(*calendars)) return respond(Reply::Fail(*e));
   auto latest = flows_.Latest(name);
   if (!latest) return respond(Reply::Fail(Internal(latest.error().message)));
   if (!*latest) return respond(Reply::Fail(NotFound("no flow " + name)));

@@ -119,13 +119,25 @@ void Api::PutCallCustomer(Request& request, Respond respond) {
           Unprocessable("unknown_customer", "no customer " + std::to_string(*customer_id))));
     }
   }
-  auto save = [this, call_id, customer_id, respond, record = **call]() mutable {
+  auto store_pick = [this, call_id, customer_id, respond, record = **call]() mutable {
     auto saved = calls_.SetCustomer(call_id, customer_id);
     if (!saved) return respond(Reply::Fail(Internal(saved.error().message)));
     record.customer_id = customer_id;
     respond(Reply::Json({{"call", ToJson(record)}}));
   };
   const store::User& user = *request.user;
+  // An agent picks only a customer it may read (one of the caller's customers).
+  auto save = [this, user, customer_id, store_pick, respond]() mutable {
+    if (user.role != "agent" || !customer_id) return store_pick();
+    WithCustomerScope(user, [this, customer_id, store_pick, respond](auto scope) mutable {
+      if (!scope) return respond(Reply::Fail(Internal(scope.error().message)));
+      auto customer = customers_.Get(*customer_id);
+      if (!customer || !*customer || (*scope && !(*scope)->MaySeeCustomer(**customer))) {
+        return respond(Reply::Fail(Forbidden("agents pick only a customer of the call's number")));
+      }
+      store_pick();
+    });
+  };
   if (user.role != "agent" || (*call)->agent == user.agent_id) return save();
   // Not (yet) in the record as the agent's: allowed while the call rings or talks at it.
   std::string agent = user.agent_id;
@@ -258,11 +270,20 @@ void Api::FindCustomers(Request& request, Respond respond) {
     return respond(
         Reply::Fail(BadRequest("invalid_parameter", "query parameter phone is required")));
   }
-  auto found = customers_.FindByPhone(phone->second);
-  if (!found) return respond(Reply::Fail(Internal(found.error().message)));
-  json list = json::array();
-  for (const auto& customer : *found) list.push_back(ToJson(customer));
-  respond(Reply::Json({{"customers", list}}));
+  std::string number = phone->second;
+  // Agents search only the numbers of their own calls (api/customer_scope.h).
+  WithCustomerScope(*request.user, [this, number, respond](auto scope) {
+    if (!scope) return respond(Reply::Fail(Internal(scope.error().message)));
+    if (*scope && !(*scope)->MaySeeNumber(number)) {
+      return respond(
+          Reply::Fail(Forbidden("agents look up customers only by the number of their own calls")));
+    }
+    auto found = customers_.FindByPhone(number);
+    if (!found) return respond(Reply::Fail(Internal(found.error().message)));
+    json list = json::array();
+    for (const auto& customer : *found) list.push_back(ToJson(customer));
+    respond(Reply::Json({{"customers", list}}));
+  });
 }
 
 void Api::GetCustomer(Request& request, Respond respond) {
@@ -274,14 +295,23 @@ void Api::GetCustomer(Request& request, Respond respond) {
   } catch (...) {
     return respond(Reply::Fail(NotFound("no customer " + request.params["id"])));
   }
-  auto customer = customers_.Get(id);
-  if (!customer) return respond(Reply::Fail(Internal(customer.error().message)));
-  if (!*customer) return respond(Reply::Fail(NotFound("no customer " + request.params["id"])));
-  auto contacts = calls_.CallsOfNumbers((*customer)->phones, 10);
-  if (!contacts) return respond(Reply::Fail(Internal(contacts.error().message)));
-  json list = json::array();
-  for (const auto& call : *contacts) list.push_back(ToJson(call));
-  respond(Reply::Json({{"customer", ToJson(**customer)}, {"contacts", list}}));
+  std::string agent = request.user->role == "agent" ? request.user->agent_id : std::string();
+  WithCustomerScope(*request.user, [this, id, agent, respond](auto scope) {
+    if (!scope) return respond(Reply::Fail(Internal(scope.error().message)));
+    auto customer = customers_.Get(id);
+    if (!customer) return respond(Reply::Fail(Internal(customer.error().message)));
+    if (!*customer) return respond(Reply::Fail(NotFound("no customer " + std::to_string(id))));
+    if (*scope && !(*scope)->MaySeeCustomer(**customer)) {
+      return respond(Reply::Fail(
+          Forbidden("agents see a customer only while on a call with them or after one")));
+    }
+    auto contacts = calls_.CallsOfNumbers((*customer)->phones, 10);
+    if (!contacts) return respond(Reply::Fail(Internal(contacts.error().message)));
+    if (*scope) RedactContactsForAgent(agent, *contacts);
+    json list = json::array();
+    for (const auto& call : *contacts) list.push_back(ToJson(call));
+    respond(Reply::Json({{"customer", ToJson(**customer)}, {"contacts", list}}));
+  });
 }
 
 }  // namespace hotline::api

@@ -4,18 +4,23 @@
 // control thread only by posting tasks (api/control_bridge.h). Start() binds the port on the
 // calling thread (so a taken port is reported at once), then the API thread creates missing
 // console users (argon2id hashing takes a moment) before it accepts connections.
+// Connections are capped per source address and in total (api/connection_limits.h; beyond a
+// cap a connection gets a short 503 and is closed); when accepting fails for want of file
+// descriptors the accept loop waits (100 ms doubling to 1 s) and logs once per episode.
 // Start/Stop/Join from the main thread; Stop from any thread.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "api/api.h"
+#include "api/connection_limits.h"
 #include "api/control_bridge.h"
 #include "api/events_hub.h"
 #include "common/clock.h"
@@ -30,6 +35,8 @@ struct ApiServerOptions {
   uint16_t port = 8080;
   std::string db_path;           // hotline.db
   bool seed_demo_users = false;  // admin/demo-admin, supervisor/demo-supervisor
+  size_t max_connections = 0;    // HTTP + WebSocket in all; 0: DefaultConnectionCap()
+  size_t max_connections_per_source = 64;
   ApiOptions api;
 };
 
@@ -58,6 +65,8 @@ class ApiServer {
  private:
   void Run();
   void Accept();
+  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void Refuse(boost::asio::ip::tcp::socket socket, const std::string& source);
 
   ApiServerOptions options_;
   const Config& config_;
@@ -72,6 +81,11 @@ class ApiServer {
   std::unique_ptr<EventsHub> hub_;
   std::unique_ptr<Api> api_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_timer_;
+  AcceptBackoff accept_backoff_;
+  std::shared_ptr<ConnectionLimiter> connections_;
+  uint64_t refused_ = 0;           // connections refused by a cap since the last log line
+  TimePoint refused_logged_at_{};  // when a refusal was last logged
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
 };

@@ -8,7 +8,7 @@
 namespace hotline::api {
 
 EventsHub::EventsHub(ControlBridge& control, boost::asio::io_context& io)
-    : control_(control), timer_(io) {}
+    : control_(control), timer_(io), session_timer_(io) {}
 
 void EventsHub::Start() {
   auto loop = control_.loop();
@@ -24,11 +24,53 @@ void EventsHub::Start() {
         subscription_ = id;
         if (stopped_) control_.Tell([id](call::ControlPort& port) { port.Unsubscribe(id); });
       });
+  ArmSessionCheck();
+}
+
+namespace {
+
+void EndSessionsOf(std::map<const WsSession*, std::weak_ptr<WsSession>>& sessions,
+                   const std::function<bool(WsSession&)>& ended, const std::string& reason) {
+  std::vector<std::shared_ptr<WsSession>> closing;
+  for (auto& [key, weak] : sessions) {
+    auto session = weak.lock();
+    if (session && ended(*session)) closing.push_back(std::move(session));
+  }
+  for (auto& session : closing) session->End(reason);  // removes itself from `sessions`
+}
+
+}  // namespace
+
+void EventsHub::EndSessions(const SessionsEnded& ended) {
+  EndSessionsOf(
+      sessions_,
+      [&ended](WsSession& session) {
+        if (session.user().username != ended.username) return false;
+        return ended.token_hash.empty() || session.token_hash() == ended.token_hash;
+      },
+      ended.reason);
+}
+
+void EventsHub::ArmSessionCheck() {
+  session_timer_.expires_after(std::chrono::seconds(5));
+  session_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    if (still_valid_) {
+      EndSessionsOf(
+          sessions_,
+          [this](WsSession& session) {
+            return !still_valid_(session.token_hash(), session.user(), session.TakeUsed());
+          },
+          "session ended");
+    }
+    ArmSessionCheck();
+  });
 }
 
 void EventsHub::Stop() {
   stopped_ = true;
   timer_.cancel();
+  session_timer_.cancel();
   if (subscription_) {
     uint64_t id = *subscription_;
     control_.Tell([id](call::ControlPort& port) { port.Unsubscribe(id); });

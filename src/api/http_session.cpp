@@ -4,6 +4,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 
+#include "api/security_headers.h"
 #include "api/ws_session.h"
 #include "common/log.h"
 
@@ -15,8 +16,6 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-constexpr auto kRequestTimeout = std::chrono::seconds(30);
-
 // Host part of an Origin ("http://host:port" -> "host:port").
 std::string OriginHost(const std::string& origin) {
   size_t scheme = origin.find("://");
@@ -25,12 +24,13 @@ std::string OriginHost(const std::string& origin) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, Api& api, EventsHub& hub)
-    : stream_(std::move(socket)), api_(api), hub_(hub) {
-  beast::error_code ec;
-  auto endpoint = stream_.socket().remote_endpoint(ec);
-  client_ip_ = ec ? "unknown" : endpoint.address().to_string();
-}
+HttpSession::HttpSession(tcp::socket socket, Api& api, EventsHub& hub, std::string client_ip,
+                         ConnectionSlot slot)
+    : stream_(std::move(socket)),
+      api_(api),
+      hub_(hub),
+      client_ip_(std::move(client_ip)),
+      slot_(std::move(slot)) {}
 
 void HttpSession::Start() { ReadHeader(); }
 
@@ -39,7 +39,7 @@ void HttpSession::ReadHeader() {
   parser_->header_limit(16 * 1024);
   // The route's limit is set once the header is read (OnHeader); until then none applies.
   parser_->body_limit(boost::none);
-  stream_.expires_after(kRequestTimeout);
+  stream_.expires_after(api_.options().http_idle_timeout);
   auto self = shared_from_this();
   http::async_read_header(stream_, buffer_, *parser_,
                           [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -130,10 +130,12 @@ void HttpSession::Upgrade() {
     return fail(Forbidden("cross-origin WebSocket refused"));
   }
   ApiError error;
-  auto user = api_.AuthenticateUpgrade(request, &error);
+  std::string token_hash;
+  auto user = api_.AuthenticateUpgrade(request, &error, &token_hash);
   if (!user) return fail(error);
   api_.CountResponse(101);
-  auto session = std::make_shared<WsSession>(std::move(stream_), api_, hub_, std::move(*user));
+  auto session = std::make_shared<WsSession>(std::move(stream_), api_, hub_, std::move(*user),
+                                             std::move(token_hash), std::move(slot_));
   session->Start(parser_->release());
 }
 
@@ -155,7 +157,7 @@ void HttpSession::Send(Reply reply, bool keep_alive) {
     res.set(http::field::server, "hotline");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers) res.insert(name, value);
-    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : SecurityHeaders()) res.set(name, value);
     res.keep_alive(keep);
     res.prepare_payload();
   };

@@ -1,5 +1,6 @@
 #include "api/password_worker.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <utility>
 
@@ -19,22 +20,48 @@ const std::string& DummyHash() {
 
 }  // namespace
 
-PasswordWorker::PasswordWorker(std::shared_ptr<ApiLoopHandle> loop, int threads)
-    : loop_(std::move(loop)), pool_(static_cast<std::size_t>(threads)) {}
+PasswordWorker::PasswordWorker(std::shared_ptr<ApiLoopHandle> loop, PasswordPoolOptions options)
+    : loop_(std::move(loop)),
+      options_(options),
+      queue_(options.per_source, options.total),
+      self_(std::make_shared<PasswordWorker*>(this)),
+      pool_(static_cast<std::size_t>(std::max(1, options.threads))) {
+  (void)DummyHash();  // computed once, here, not inside the first failed sign-in
+}
 
 PasswordWorker::~PasswordWorker() {
+  self_.reset();
   pool_.stop();
   pool_.join();
 }
 
-void PasswordWorker::Verify(std::string password, std::string stored,
-                            std::function<void(bool)> done) {
-  boost::asio::post(pool_, [loop = loop_, password = std::move(password),
-                            stored = std::move(stored), done = std::move(done)]() mutable {
-    bool known = !stored.empty();
-    bool ok = store::PasswordMatches(password, known ? stored : DummyHash()) && known;
-    loop->Post([done = std::move(done), ok] { done(ok); });
-  });
+Admission PasswordWorker::Verify(const std::string& source, std::string password,
+                                 std::string stored, std::function<void(bool)> done) {
+  Admission admitted =
+      queue_.Push(source, Check{std::move(password), std::move(stored), std::move(done)});
+  if (admitted == Admission::kQueued) StartChecks();
+  return admitted;
+}
+
+void PasswordWorker::StartChecks() {
+  while (running_ < std::max(1, options_.threads)) {
+    auto check = queue_.Pop();
+    if (!check) return;
+    ++running_;
+    std::weak_ptr<PasswordWorker*> weak = self_;
+    boost::asio::post(pool_, [loop = loop_, weak, check = std::move(*check)]() mutable {
+      bool known = !check.stored.empty();
+      bool ok = store::PasswordMatches(check.password, known ? check.stored : DummyHash()) && known;
+      loop->Post([weak, done = std::move(check.done), ok] {
+        auto self = weak.lock();
+        if (!self) return;
+        PasswordWorker* worker = *self;
+        --worker->running_;
+        done(ok);
+        worker->StartChecks();
+      });
+    });
+  }
 }
 
 }  // namespace hotline::api

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <set>
 
+#include "api/input_limits.h"
+
 namespace hotline::api {
 
 namespace {
@@ -33,6 +35,9 @@ class Reader {
     if (value == nullptr) return;
     if (!value->is_string()) return Fail(key, "must be a string");
     out = value->get<std::string>();
+    if (limits::Utf8Length(out) > limits::kName) {
+      Fail(key, "is longer than " + std::to_string(limits::kName) + " characters");
+    }
   }
   bool Has(const char* key) const { return Find(key) != nullptr; }
   const json* Find(const char* key) const {
@@ -59,6 +64,11 @@ class Reader {
 void ReadOverflow(const json& list, QueueSettings& queue, std::vector<FieldProblem>* problems) {
   if (!list.is_array()) {
     problems->push_back({"overflow", "overflow must be a list of rules"});
+    return;
+  }
+  if (list.size() > limits::kOverflowRules) {
+    problems->push_back({"overflow", "overflow has more than " +
+                                         std::to_string(limits::kOverflowRules) + " rules"});
     return;
   }
   for (size_t i = 0; i < list.size(); ++i) {
@@ -120,9 +130,19 @@ std::optional<std::map<std::string, int>> SkillsFromJson(const json& skills,
     problems->push_back({field, field + " must be an object {\"skill\": level}"});
     return std::nullopt;
   }
+  if (skills.size() > limits::kSkills) {
+    problems->push_back(
+        {field, field + " has more than " + std::to_string(limits::kSkills) + " skills"});
+    return std::nullopt;
+  }
   std::map<std::string, int> out;
   const size_t before = problems->size();
   for (const auto& [skill, level] : skills.items()) {
+    if (limits::Utf8Length(skill) > limits::kName) {
+      problems->push_back({field, "a skill name in " + field + " is longer than " +
+                                      std::to_string(limits::kName) + " characters"});
+      continue;
+    }
     const std::string at = field + "." + skill;
     if (!level.is_number_integer()) {
       problems->push_back({at, "the level of skill " + skill + " must be an integer"});

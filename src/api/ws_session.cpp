@@ -25,14 +25,26 @@ json UserJson(const store::User& user) {
 
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user)
-    : ws_(std::move(stream)), api_(api), hub_(hub), user_(std::move(user)) {
+WsSession::WsSession(beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user,
+                     std::string token_hash, ConnectionSlot slot)
+    : ws_(std::move(stream)),
+      api_(api),
+      hub_(hub),
+      user_(std::move(user)),
+      token_hash_(std::move(token_hash)),
+      end_timer_(ws_.get_executor()),
+      slot_(std::move(slot)) {
   interest_.agent_id = user_.agent_id;
 }
 
 void WsSession::Start(beast::http::request<beast::http::string_body> request) {
   beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
+  // Nothing heard for this long (a ping goes out half-way): the client is gone.
+  timeouts.idle_timeout = api_.options().ws_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.read_message_max(kMaxMessage);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "hotline"); }));
@@ -125,10 +137,31 @@ void WsSession::Close() {
   if (closed_) return;
   closed_ = true;
   hub_.Remove(this);
+  CutSocket();
+}
+
+void WsSession::CutSocket() {
+  end_timer_.cancel();
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
                                                  ignored);
   beast::get_lowest_layer(ws_).socket().close(ignored);
+}
+
+void WsSession::End(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  hub_.Remove(this);
+  HLOG_INFO("API: closing the WebSocket of {}: {}", user_.username, reason);
+  // A message is being written: a close frame cannot go out beside it; just cut.
+  if (writing_) return CutSocket();
+  auto self = shared_from_this();
+  end_timer_.expires_after(std::chrono::seconds(1));
+  end_timer_.async_wait([self](beast::error_code ec) {
+    if (!ec) self->CutSocket();
+  });
+  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+                  [self](beast::error_code) { self->CutSocket(); });
 }
 
 void WsSession::ReplyOk(const json& id, json extra) {
@@ -166,6 +199,7 @@ void WsSession::Handle(const std::string& text) {
   auto self = shared_from_this();
 
   if (command == "ping") return ReplyOk(id, {{"pong", true}});
+  used_ = true;  // a command of the user (not the console's keep-alive ping)
   if (command == "listen" || command == "monitor") {
     api_.ListenToAgent(user_, text_field("agent"), text_field("phone"),
                        [self, id](std::optional<ApiError> error) {

@@ -237,6 +237,19 @@ int RunServer(const Config& config) {
   api_options.db_path = db_path;
   api_options.seed_demo_users = config.seed_demo_data;
   api_options.api.web_root = api::DefaultConsoleRoot();
+  const HttpSettings& http = config.http;
+  api_options.max_connections = static_cast<size_t>(http.max_connections);
+  api_options.max_connections_per_source = static_cast<size_t>(http.max_connections_per_source);
+  api_options.api.http_idle_timeout = std::chrono::seconds(http.idle_timeout_s);
+  api_options.api.ws_idle_timeout = std::chrono::seconds(http.ws_idle_timeout_s);
+  api_options.api.password_pool.threads = http.password_threads;
+  api_options.api.password_pool.per_source = static_cast<size_t>(http.password_queue_per_source);
+  api_options.api.password_pool.total = static_cast<size_t>(http.password_queue_total);
+  api_options.api.sign_in.per_user_and_source = http.login_failures_per_user_and_source;
+  api_options.api.sign_in.per_source = http.login_failures_per_source;
+  api_options.api.sign_in.per_user = http.login_failures_per_user;
+  api_options.api.sign_in.window = std::chrono::seconds(http.login_window_s);
+  api_options.api.agent_customer_window = std::chrono::hours(http.agent_customer_window_h);
   api::ApiServer api_server(
       api_options, config, call_controller,
       [&stack](std::function<void()> task) { stack.Post(std::move(task)); }, reload_flows, clock);

@@ -116,6 +116,8 @@ class CallController final : public sip::StackHandler, public ControlPort {
   void RefreshListeners(Call& call);
   void DropListener(Call& call, size_t index);
   void DropListeners(Call& call);
+  // Ends every listen `supervisor` started, in every call.
+  void StopListening(const std::string& supervisor);
   void Publish(CtiEvent event);
   CtiEvent CallEvent(const std::string& type, const Call& call, const std::string& agent);
   void PublishQueueChanged(const std::string& queue);

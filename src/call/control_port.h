@@ -93,6 +93,8 @@ struct CtiEvent {
 // other party with the consulted one; kCancelConsult drops the consulted party and returns.
 // kListen (a supervisor's command): `agent` is the agent whose call is listened to, `argument`
 // the SIP user whose phone rings and hears it (silent monitor), `requested_by` the supervisor.
+// kStopListening: every listen that `requested_by` started ends (the supervisor signed out or
+// was removed); `agent` is not used.
 
 struct AgentCommand {
   enum class Kind {
@@ -111,14 +113,15 @@ struct AgentCommand {
     kConference,
     kCompleteTransfer,
     kCancelConsult,
-    kListen
+    kListen,
+    kStopListening
   };
   Kind kind = Kind::kReady;
   std::string agent;
   std::string reason;        // kNotReady
   std::string argument;      // kDtmf digits, kTransfer/kConsult/kConference target, kDial number,
                              // kListen phone
-  std::string requested_by;  // kListen: the supervisor
+  std::string requested_by;  // kListen, kStopListening: the supervisor
 };
 
 class ControlPort {

@@ -102,6 +102,10 @@ std::vector<QueueSnapshot> CallController::Queues() {
 }
 
 Status CallController::Command(const AgentCommand& command) {
+  if (command.kind == AgentCommand::Kind::kStopListening) {
+    StopListening(command.requested_by);
+    return Status::Ok();
+  }
   TimePoint now = clock_.Now();
   auto view = acd_.Agent(command.agent);
   if (!view.ok()) return Error{"unknown agent " + command.agent};
@@ -157,6 +161,8 @@ Status CallController::Command(const AgentCommand& command) {
       return CancelAgentConsult(command.agent);
     case AgentCommand::Kind::kListen:
       return ListenToAgent(command.requested_by, command.agent, command.argument);
+    case AgentCommand::Kind::kStopListening:
+      break;  // handled above: it names no agent
   }
   if (!result.ok()) return Error{result.error().message};
   PerformAcd(std::move(result).value());

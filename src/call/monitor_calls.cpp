@@ -111,6 +111,14 @@ void CallController::DropListener(Call& call, size_t index) {
   HLOG_INFO("call {}: {} stops listening", call.id, listener.supervisor);
 }
 
+void CallController::StopListening(const std::string& supervisor) {
+  for (auto& [id, call] : calls_) {
+    for (size_t i = call->listeners.size(); i-- > 0;) {
+      if (call->listeners[i].supervisor == supervisor) DropListener(*call, i);
+    }
+  }
+}
+
 void CallController::DropListeners(Call& call) {
   while (!call.listeners.empty()) DropListener(call, call.listeners.size() - 1);
 }

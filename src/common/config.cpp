@@ -13,6 +13,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "common/demo_config_yaml.h"
 #include "common/demo_flows_yaml.h"
@@ -263,6 +264,7 @@ class ConfigParser {
   void ParseAgents(const YAML::Node& list, int line);
   void ParseSipSecurity(const YAML::Node& map, int line);
   void ParseTls(const YAML::Node& map, int line);
+  void ParseHttp(const YAML::Node& map, int line);
   void CrossCheck();
   void CrossCheckQueues();
 
@@ -358,6 +360,8 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     ParseSipSecurity(value, line);
   } else if (key == "tls") {
     ParseTls(value, line);
+  } else if (key == "http") {
+    ParseHttp(value, line);
   }
 }
 
@@ -432,6 +436,38 @@ void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {
       });
   if (s.auth_block_max_s < s.auth_block_s) {
     Fail(line, "sip_security: auth_block_max_s must not be below auth_block_s");
+  }
+}
+
+void ConfigParser::ParseHttp(const YAML::Node& map, int line) {
+  HttpSettings& h = config_.http;
+  // key -> (field, min, max)
+  const std::map<std::string, std::tuple<int*, int, int>> kInts = {
+      {"max_connections", {&h.max_connections, 0, 1000000}},
+      {"max_connections_per_source", {&h.max_connections_per_source, 1, 1000000}},
+      {"idle_timeout_s", {&h.idle_timeout_s, 1, 3600}},
+      {"ws_idle_timeout_s", {&h.ws_idle_timeout_s, 5, 3600}},
+      {"password_threads", {&h.password_threads, 1, 64}},
+      {"password_queue_per_source", {&h.password_queue_per_source, 1, 1000}},
+      {"password_queue_total", {&h.password_queue_total, 1, 100000}},
+      {"login_failures_per_user_and_source", {&h.login_failures_per_user_and_source, 1, 1000}},
+      {"login_failures_per_source", {&h.login_failures_per_source, 1, 100000}},
+      {"login_failures_per_user", {&h.login_failures_per_user, 1, 100000}},
+      {"login_window_s", {&h.login_window_s, 1, 86400}},
+      {"agent_customer_window_h", {&h.agent_customer_window_h, 0, 24 * 90}},
+  };
+  std::set<std::string> known;
+  for (const auto& [key, spec] : kInts) known.insert(key);
+  if (map.IsNull()) return;
+  ForEachKey(map, "http", line, known,
+             [&](const std::string& key, const YAML::Node& value, int key_line) {
+               const auto& [field, min, max] = kInts.at(key);
+               GetInt(value, "http." + key, LineOf(value, key_line), min, max, *field);
+             });
+  if (h.password_queue_per_source > h.password_queue_total) {
+    Fail(line, "http.password_queue_per_source (" + std::to_string(h.password_queue_per_source) +
+                   ") is greater than http.password_queue_total (" +
+                   std::to_string(h.password_queue_total) + ")");
   }
 }
 
@@ -963,7 +999,8 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "queues",
                                                   "agents",
                                                   "sip_security",
-                                                  "tls"};
+                                                  "tls",
+                                                  "http"};
       ForEachKey(root, "the configuration", 1, kKeys,
                  [&](const std::string& key, const YAML::Node& value, int key_line) {
                    ParseTopLevel(key, value, key_line);

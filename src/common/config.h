@@ -123,6 +123,23 @@ struct TlsSettings {
   std::string srtp = "offer";  // "offer" | "require" | "off"
 };
 
+// The HTTP API and console (key `http:`): connection caps and timeouts, sign-in throttling
+// and the password-check pool, the agents' customer scope. See config/demo.yaml.
+struct HttpSettings {
+  int max_connections = 0;  // HTTP + WebSocket in all; 0: a quarter of the descriptor limit
+  int max_connections_per_source = 64;
+  int idle_timeout_s = 30;     // to send a request / idle between requests
+  int ws_idle_timeout_s = 60;  // a silent WebSocket (no pong either) is dropped
+  int password_threads = 2;    // argon2id checks at once
+  int password_queue_per_source = 4;
+  int password_queue_total = 64;
+  int login_failures_per_user_and_source = 5;  // within login_window_s, then 429
+  int login_failures_per_source = 30;
+  int login_failures_per_user = 50;  // from addresses that never signed in as the user
+  int login_window_s = 300;
+  int agent_customer_window_h = 12;  // agents read customers of calls handled this recently
+};
+
 struct Config {
   std::string source;  // file name the configuration came from ("<embedded demo>" if none)
   std::string listen = "127.0.0.1";
@@ -154,6 +171,7 @@ struct Config {
   std::vector<AgentSettings> agents;
   SipSecuritySettings sip_security;
   TlsSettings tls;
+  HttpSettings http;
 };
 
 // Parses YAML text. `source` names it in error messages ("demo.yaml:12: sip_port must be ...").

@@ -88,6 +88,36 @@ Result<bool> UserStore::Delete(const std::string& username) {
   return db_.Changes() > 0;
 }
 
+Result<bool> UserStore::Update(const std::string& username, const UserChanges& changes) {
+  if (changes.role && !IsValidRole(*changes.role)) {
+    return Error{"role must be agent, supervisor or admin"};
+  }
+  if (changes.password && changes.password->empty()) return Error{"password is empty"};
+  auto existing = Find(username);
+  if (!existing) return existing.error();
+  if (!*existing) return false;
+  std::optional<std::string> hash;
+  if (changes.password) {
+    auto made = HashPassword(*changes.password);
+    if (!made) return made.error();
+    hash = std::move(made).value();
+  }
+  const User& was = **existing;
+  std::string agent = changes.agent_id.value_or(was.agent_id);
+  auto update = db_.Prepare(
+      "UPDATE users SET password_hash = COALESCE(?2, password_hash), role = ?3, agent_id = ?4, "
+      "display_name = ?5, disabled = ?6 WHERE username = ?1");
+  if (!update) return update.error();
+  update->Bind(1, username)
+      .Bind(2, hash)
+      .Bind(3, changes.role.value_or(was.role))
+      .Bind(4, agent.empty() ? std::optional<std::string>() : agent)
+      .Bind(5, changes.display_name.value_or(was.display_name))
+      .Bind(6, static_cast<int64_t>(changes.disabled.value_or(was.disabled) ? 1 : 0));
+  if (auto ran = update->Run(); !ran.ok()) return Error{ran.message()};
+  return db_.Changes() > 0;
+}
+
 Result<std::optional<UserStore::SignIn>> UserStore::FindForSignIn(const std::string& username) {
   auto query = db_.Prepare(std::string("SELECT ") + kUserColumns +
                            ", password_hash FROM users WHERE username = ?1");
@@ -174,6 +204,30 @@ Result<std::optional<User>> UserStore::UseSession(const std::string& token_hash,
     }
   }
   return std::optional<User>(std::move(user));
+}
+
+Result<std::optional<User>> UserStore::PeekSession(const std::string& token_hash, WallTime now) {
+  auto query = db_.Prepare(
+      "SELECT u.id, u.username, u.role, COALESCE(u.agent_id, ''), u.display_name, u.created_ms, "
+      "u.disabled, s.expires_ms FROM sessions s JOIN users u ON u.username = s.username "
+      "WHERE s.token_hash = ?1");
+  if (!query) return query.error();
+  query->Bind(1, token_hash);
+  auto row = query->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<User>();
+  User user = ReadUser(*query);
+  int64_t expires_ms = query->Int(7);
+  query->Reset();
+  if (expires_ms <= EpochMs(now) || user.disabled) return std::optional<User>();
+  return std::optional<User>(std::move(user));
+}
+
+Result<int> UserStore::RevokeSessions(const std::string& username) {
+  auto query = db_.Prepare("DELETE FROM sessions WHERE username = ?1");
+  if (!query) return query.error();
+  if (auto ran = query->Bind(1, username).Run(); !ran.ok()) return Error{ran.message()};
+  return static_cast<int>(db_.Changes());
 }
 
 Result<bool> UserStore::RevokeSession(const std::string& token_hash) {

@@ -29,6 +29,15 @@ struct User {
   bool disabled = false;
 };
 
+// What Update changes: each field set is written; the others stay.
+struct UserChanges {
+  std::optional<std::string> password;  // stored hashed
+  std::optional<std::string> role;
+  std::optional<std::string> agent_id;  // "" clears it
+  std::optional<std::string> display_name;
+  std::optional<bool> disabled;
+};
+
 // What CreateUser and SeedMissing write.
 struct NewUser {
   std::string username;
@@ -54,6 +63,9 @@ class UserStore {
   Result<bool> Create(const NewUser& user, WallTime now);
   // False if there is no such user.
   Result<bool> Delete(const std::string& username);
+  // Writes `changes`; false if there is no such user. Error for an invalid role or an empty
+  // password. Sessions are not touched (RevokeSessions).
+  Result<bool> Update(const std::string& username, const UserChanges& changes);
   // The user if it exists, is not disabled and `password` matches; nullopt otherwise.
   Result<std::optional<User>> Authenticate(const std::string& username,
                                            const std::string& password);
@@ -73,8 +85,12 @@ class UserStore {
   // The session's user if the session exists, has not expired and the user is enabled; the
   // expiry moves to now + ttl (written at most once a minute per session).
   Result<std::optional<User>> UseSession(const std::string& token_hash, WallTime now, Duration ttl);
+  // The session's user as UseSession finds it, without moving the expiry.
+  Result<std::optional<User>> PeekSession(const std::string& token_hash, WallTime now);
   // False if there was no such session.
   Result<bool> RevokeSession(const std::string& token_hash);
+  // Deletes every session of `username`; returns how many.
+  Result<int> RevokeSessions(const std::string& username);
   // Deletes expired sessions; returns how many.
   Result<int> PurgeExpired(WallTime now);
 

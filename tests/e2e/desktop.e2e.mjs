@@ -155,7 +155,13 @@ async function main() {
     pages.push(['desktop', desk], ['wallboard', board]);
     for (const [who, page] of [['agent', desk], ['supervisor', board]]) {
       page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`));
-      page.on('console', (m) => m.type() === 'error' && log(`${who} console: ${m.text()}`));
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        log(`${who} console: ${m.text()}`);
+        // The server's Content-Security-Policy must not break the console (no inline script
+        // or style): a refusal is an error of the page.
+        if (/Content Security Policy/i.test(m.text())) errors.push(`${who}: ${m.text()}`);
+      });
     }
 
     // --- sign in: the agent lands on the desktop, the supervisor on the wallboard
@@ -309,6 +315,9 @@ async function adminChecks(browser, viewport, errors, pages) {
   const page = await ctx.newPage();
   pages.push(['admin', page]);
   page.on('pageerror', (e) => errors.push(`admin: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(`admin: ${m.text()}`);
+  });
   page.on('dialog', (d) => d.accept());
   await login(page, args.admin ?? 'admin', args.adminPassword ?? 'demo-admin');
   await expectVisible(page, '[data-testid=user-row]', 'the admin sees the users');

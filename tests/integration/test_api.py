@@ -10,7 +10,8 @@ Agent state changes through POST /agents/{id}/state show in GET /agents/{id} and
 agent_events. Calls are listed newest first with filters, agents see only their own.
 IVR flows: an invalid PUT is refused with 422 naming the node and line and the previous
 version stays live (a call to 700 runs it); a valid PUT becomes the next version and new
-calls run it. /healthz and /metrics answer without a session."""
+calls run it. Customers by phone for a supervisor (agents: 403 outside their own calls).
+/healthz and /metrics answer without a session."""
 import json
 import re
 import time
@@ -272,12 +273,17 @@ def run(t):
         t.check(hl.http("GET", url, token=other)[0] == 403, "another agent cannot hear it")
 
     print("-- customers")
-    r = hl.http("GET", "/api/v1/customers?phone=13800138000", token=agent)
+    r = hl.http("GET", "/api/v1/customers?phone=13800138000", token=supervisor)
     found = (body(r) or {}).get("customers", [])
     t.check(r[0] == 200 and len(found) >= 1, "customers by phone", r)
     if found:
-        r = hl.http("GET", "/api/v1/customers/%d" % found[0]["id"], token=agent)
+        r = hl.http("GET", "/api/v1/customers/%d" % found[0]["id"], token=supervisor)
         t.check(r[0] == 200 and "contacts" in body(r), "a customer with contacts", r)
+        # Agents read customers only through their own calls (test_api_sessions.py).
+        r = hl.http("GET", "/api/v1/customers/%d" % found[0]["id"], token=agent)
+        t.check(r[0] == 403, "an agent without a call from the customer: 403", r)
+    r = hl.http("GET", "/api/v1/customers?phone=13800138000", token=agent)
+    t.check(r[0] == 403, "agents cannot list customers by phone", r)
 
     print("-- static console")
     r = hl.http("GET", "/")

@@ -18,6 +18,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
         (el as HTMLInputElement).value = String(value);
       } else if (key === 'checked' && 'checked' in el) {
         (el as HTMLInputElement).checked = Boolean(value);
+      } else if (key === 'style') {
+        // Through the CSSOM: the server's Content-Security-Policy (style-src 'self') refuses
+        // style attributes set as markup.
+        el.style.cssText = String(value);
       } else if (value === true) {
         el.setAttribute(key, '');
       } else {

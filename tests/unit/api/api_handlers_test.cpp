@@ -63,6 +63,7 @@ class FakeControlPort final : public call::ControlPort {
         case call::AgentCommand::Kind::kCompleteTransfer:
         case call::AgentCommand::Kind::kCancelConsult:
         case call::AgentCommand::Kind::kListen:
+        case call::AgentCommand::Kind::kStopListening:
           return Error{"no call"};
       }
     }
@@ -286,6 +287,102 @@ TEST_F(ApiHandlersTest, AdminManagesUsers) {
   EXPECT_EQ(Call("DELETE", "/api/v1/users/carol", "", admin).status, 204u);
   EXPECT_EQ(Call("GET", "/api/v1/queues", "", carol).status, 401u) << "sessions go with the user";
   EXPECT_EQ(Call("DELETE", "/api/v1/users/carol", "", admin).status, 404u);
+}
+
+// Sign-out ends that session, deletion and a role/password change end all of the user's; each
+// tells the WebSocket side (SessionsEnded) and stops the user's monitoring on the control
+// thread. A display-name change ends nothing.
+TEST_F(ApiHandlersTest, SessionsEndWithSignOutDeletionAndChanges) {
+  std::vector<SessionsEnded> ended;
+  api_->SetSessionsEndedHandler([&ended](const SessionsEnded& e) { ended.push_back(e); });
+  std::string admin = Login("admin", "demo-admin");
+  std::string supervisor = Login("supervisor", "demo-supervisor");
+  ASSERT_EQ(Call("DELETE", "/api/v1/session", "", supervisor).status, 204u);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].username, "supervisor");
+  EXPECT_FALSE(ended[0].token_hash.empty()) << "sign-out ends that session only";
+  ASSERT_FALSE(port_.commands.empty());
+  EXPECT_EQ(port_.commands.back().kind, call::AgentCommand::Kind::kStopListening);
+  EXPECT_EQ(port_.commands.back().requested_by, "supervisor");
+
+  ASSERT_EQ(Call("POST", "/api/v1/users",
+                 R"({"username":"carol","password":"long-enough","role":"supervisor"})", admin)
+                .status,
+            201u);
+  std::string carol = Login("carol", "long-enough");
+  auto renamed = Call("PATCH", "/api/v1/users/carol", R"({"display_name":"Carol 王"})", admin);
+  ASSERT_EQ(renamed.status, 200u) << renamed.body.dump();
+  EXPECT_EQ(renamed.body["user"]["display_name"], "Carol 王");
+  EXPECT_EQ(ended.size(), 1u) << "a new display name ends nothing";
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", carol).status, 200u);
+
+  auto demoted = Call("PATCH", "/api/v1/users/carol", R"({"role":"agent"})", admin);
+  ASSERT_EQ(demoted.status, 200u) << demoted.body.dump();
+  EXPECT_EQ(demoted.body["user"]["role"], "agent");
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_EQ(ended[1].username, "carol");
+  EXPECT_TRUE(ended[1].token_hash.empty()) << "every session of the user";
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", carol).status, 401u);
+  EXPECT_EQ(port_.commands.back().kind, call::AgentCommand::Kind::kStopListening);
+  EXPECT_EQ(port_.commands.back().requested_by, "carol");
+
+  carol = Login("carol", "long-enough");
+  ASSERT_EQ(Call("PATCH", "/api/v1/users/carol", R"({"password":"another-one"})", admin).status,
+            200u);
+  EXPECT_EQ(ended.size(), 3u);
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", carol).status, 401u);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session", R"({"username":"carol","password":"long-enough"})").status,
+      401u);
+  Login("carol", "another-one");
+
+  ASSERT_EQ(Call("DELETE", "/api/v1/users/carol", "", admin).status, 204u);
+  ASSERT_EQ(ended.size(), 4u);
+  EXPECT_EQ(ended[3].username, "carol");
+
+  EXPECT_EQ(Call("PATCH", "/api/v1/users/admin", R"({"role":"agent"})", admin).status, 409u);
+  EXPECT_EQ(Call("PATCH", "/api/v1/users/nobody", R"({"display_name":"x"})", admin).status, 404u);
+  auto unknown = Call("PATCH", "/api/v1/users/supervisor", R"({"colour":"red"})", admin);
+  EXPECT_EQ(unknown.status, 400u);
+  EXPECT_EQ(unknown.body["error"]["field"], "colour");
+  auto weak = Call("PATCH", "/api/v1/users/supervisor", R"({"password":"short"})", admin);
+  EXPECT_EQ(weak.status, 422u);
+}
+
+// Checks wait in a per-address queue: past its bound the address gets 429 at once, and
+// another address is still queued.
+TEST_F(ApiHandlersTest, PasswordChecksAreBoundedPerAddress) {
+  ApiOptions options;
+  options.password_pool = {1, 2, 10};
+  Api api(
+      options, *db_, *bridge_, config_, [] {}, clock_);
+  std::vector<unsigned> statuses;
+  auto attempt = [&](const std::string& ip, const std::string& password) {
+    Request request;
+    request.method = "POST";
+    request.path = "/api/v1/session";
+    request.client_ip = ip;
+    request.body = json{{"username", "admin"}, {"password", password}}.dump();
+    api.Handle(request, [&statuses](Reply reply) { statuses.push_back(reply.status); });
+  };
+  // Not running the loop: one check runs, two wait, the fourth from the address is refused.
+  for (int i = 0; i < 4; ++i) attempt("10.0.0.2", "wrong");
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0], 429u);
+  attempt("10.0.0.1", "demo-admin");
+  EXPECT_EQ(statuses.size(), 1u) << "another address is queued";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (statuses.size() < 5 && std::chrono::steady_clock::now() < deadline) {
+    io_.restart();
+    io_.run_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(statuses.size(), 5u);
+  // 10.0.0.2's first was running; then the line is served in turn: 10.0.0.2 (which queued
+  // first), 10.0.0.1, 10.0.0.2 again: the admin waits behind one check, not the whole queue.
+  EXPECT_EQ(statuses[1], 401u);
+  EXPECT_EQ(statuses[2], 401u);
+  EXPECT_EQ(statuses[3], 200u) << "the admin's check did not wait behind the whole queue";
+  EXPECT_EQ(statuses[4], 401u);
 }
 
 // Queue and skill administration: admin only, field-named errors, stored in the database

@@ -258,6 +258,30 @@ TEST(ConfigTest, WrongTypes) {
   EXPECT_THAT(MustFail("- just\n- a list\n"), HasSubstr("t.yaml:1: the configuration must be"));
 }
 
+TEST(ConfigTest, HttpLimits) {
+  auto defaults = ParseConfig(kBase, "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->http.max_connections, 0) << "0: derived from the descriptor limit";
+  EXPECT_EQ(defaults->http.max_connections_per_source, 64);
+  EXPECT_EQ(defaults->http.login_failures_per_user_and_source, 5);
+  auto set = ParseConfig(std::string(kBase) +
+                             "http:\n  max_connections: 300\n  idle_timeout_s: 5\n"
+                             "  password_threads: 3\n  agent_customer_window_h: 8\n",
+                         "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->http.max_connections, 300);
+  EXPECT_EQ(set->http.idle_timeout_s, 5);
+  EXPECT_EQ(set->http.password_threads, 3);
+  EXPECT_EQ(set->http.agent_customer_window_h, 8);
+  EXPECT_THAT(MustFail(std::string(kBase) + "http:\n  idle_timeout_s: 0\n"),
+              HasSubstr("t.yaml:12: http.idle_timeout_s must be an integer from 1"));
+  EXPECT_THAT(MustFail(std::string(kBase) + "http:\n  max_conections: 5\n"),
+              HasSubstr("did you mean \"max_connections\""));
+  EXPECT_THAT(MustFail(std::string(kBase) +
+                       "http:\n  password_queue_per_source: 10\n  password_queue_total: 5\n"),
+              HasSubstr("password_queue_per_source (10) is greater than"));
+}
+
 TEST(ConfigTest, PortsOutOfRange) {
   std::string text = kBase;
   text.replace(text.find("sip_port: 5070"), 14, "sip_port: 70000");
