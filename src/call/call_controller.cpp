@@ -135,14 +135,14 @@ bool CallController::Authorize(const sip::IncomingInvite& invite) {
 }
 
 bool CallController::AdmitUnauthenticated(const sip::IncomingInvite& invite) {
-  int& from_source = unauthenticated_by_source_[invite.source.ip];
+  auto it = unauthenticated_by_source_.find(invite.source.ip);
+  int from_source = it == unauthenticated_by_source_.end() ? 0 : it->second;
   if (unauthenticated_calls_ < config_.max_unauthenticated_calls &&
       from_source < config_.max_unauthenticated_calls_per_source) {
-    ++from_source;
+    ++unauthenticated_by_source_[invite.source.ip];
     ++unauthenticated_calls_;
     return true;
   }
-  if (from_source == 0) unauthenticated_by_source_.erase(invite.source.ip);
   // One line per 10 s at most (a flood must not become a log flood).
   ++unauthenticated_refused_;
   if (unauthenticated_refused_logged_ == TimePoint{} ||
@@ -151,8 +151,7 @@ bool CallController::AdmitUnauthenticated(const sip::IncomingInvite& invite) {
     HLOG_WARN(
         "INVITE to {} from {}:{}: unauthenticated call limit reached ({} in total, {} from this "
         "address): 503 ({} refused so far)",
-        invite.to_user, invite.source.ip, invite.source.port, unauthenticated_calls_,
-        unauthenticated_by_source_.count(invite.source.ip) ? from_source : 0,
+        invite.to_user, invite.source.ip, invite.source.port, unauthenticated_calls_, from_source,
         unauthenticated_refused_);
   }
   stack_.Respond(invite.leg, 503, "Service Unavailable");

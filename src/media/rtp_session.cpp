@@ -151,7 +151,10 @@ RtpSession::Verdict RtpSession::CheckSource(const RtpHeader& header, const socka
     learning_open_ = true;
     learning_since_ = now;
   }
-  if (now - learning_since_ > policy_.learning_window) return Verdict::kForeignSource;
+  if (policy_.learning_window <= Duration::zero() ||
+      now - learning_since_ > policy_.learning_window) {
+    return Verdict::kForeignSource;  // learning off, or its window is over
+  }
   if (!Probation(header, from, from_len)) return Verdict::kLearning;
   HLOG_INFO("media: session {} learned its RTP source (NAT) after {} packets", id_,
             policy_.learning_packets);
