@@ -210,6 +210,21 @@ TEST_F(RtpSourceTest, NoLearningAfterTheWindowOnlyTheNegotiatedAddress) {
   EXPECT_EQ(nat.received_count(), 0u);
 }
 
+TEST_F(RtpSourceTest, LearningOffAcceptsOnlyTheNegotiatedAddress) {
+  MediaOptions options;
+  options.learning_window_ms = 0;  // rtp_learning_ms: 0
+  StartEngine(42360, options);
+  RtpPeer announced;
+  RtpPeer nat;
+  SessionInfo s = Create();
+  engine_->SetRemote(s.id, RemoteAt(announced.port()));
+  engine_->Echo(s.id);
+  nat.Stream(s.local_port, MakeSine(440, 1000), true);
+  ASSERT_TRUE(WaitUntil([&] { return engine_->counters().foreign_source >= 25; }));
+  EXPECT_EQ(nat.received_count(), 0u);
+  EXPECT_EQ(engine_->counters().learning, 0u);
+}
+
 TEST_F(RtpSourceTest, TheNegotiatedAddressTakesOverFromALearnedSource) {
   StartEngine(42120);
   RtpPeer announced;
