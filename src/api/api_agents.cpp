@@ -167,10 +167,11 @@ void Api::ListSkills(Request&, Respond respond) {
   struct Both {
     std::vector<call::AgentSnapshot> agents;
     std::vector<call::QueueSnapshot> queues;
+    media::MediaCounters media;
   };
   control_.Ask(
       [](call::ControlPort& port) {
-        return Both{port.Agents(), port.Queues()};
+        return Both{port.Agents(), port.Queues(), port.MediaStats()};
       },
       [respond](Both both) {
         std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> by;
@@ -196,10 +197,11 @@ void Api::Metrics(Request&, Respond respond) {
   struct Both {
     std::vector<call::AgentSnapshot> agents;
     std::vector<call::QueueSnapshot> queues;
+    media::MediaCounters media;
   };
   control_.Ask(
       [](call::ControlPort& port) {
-        return Both{port.Agents(), port.Queues()};
+        return Both{port.Agents(), port.Queues(), port.MediaStats()};
       },
       [this, respond](Both both) {
         MetricsInput input;
@@ -207,6 +209,7 @@ void Api::Metrics(Request&, Respond respond) {
         input.ws_clients = ws_clients_ ? ws_clients_() : 0;
         input.agents = std::move(both.agents);
         input.queues = std::move(both.queues);
+        input.media = both.media;
         auto counts = calls_.DispositionCounts(TodayStartMs());
         if (counts) input.calls_today_by_disposition = std::move(*counts);
         Reply reply;

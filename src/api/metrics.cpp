@@ -57,6 +57,24 @@ std::string RenderMetrics(const MetricsInput& in) {
     out += fmt::format("hotline_calls_today_total{{disposition=\"{}\"}} {}\n",
                        EscapeLabel(disposition), count);
   }
+  const media::MediaCounters& m = in.media;
+  out +=
+      "# HELP hotline_rtp_received_packets_total RTP packets accepted from a session's source.\n";
+  out += "# TYPE hotline_rtp_received_packets_total counter\n";
+  out += fmt::format("hotline_rtp_received_packets_total {}\n", m.accepted);
+  out +=
+      "# HELP hotline_rtp_dropped_packets_total RTP packets dropped before decoding, by reason.\n";
+  out += "# TYPE hotline_rtp_dropped_packets_total counter\n";
+  const std::pair<const char*, uint64_t> dropped[] = {{"foreign_source", m.foreign_source},
+                                                      {"learning", m.learning},
+                                                      {"no_remote", m.no_remote},
+                                                      {"malformed", m.malformed}};
+  for (const auto& [reason, count] : dropped) {
+    out += fmt::format("hotline_rtp_dropped_packets_total{{reason=\"{}\"}} {}\n", reason, count);
+  }
+  out += "# HELP hotline_rtp_ports_reused_early_total RTP ports handed out in quarantine.\n";
+  out += "# TYPE hotline_rtp_ports_reused_early_total counter\n";
+  out += fmt::format("hotline_rtp_ports_reused_early_total {}\n", m.ports_reused_early);
   return out;
 }
 

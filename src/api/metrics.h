@@ -1,6 +1,7 @@
 // api/metrics.h: the Prometheus text exposition served at /metrics: HTTP requests by status
 // code, WebSocket clients, agents by state, callers waiting per queue, today's calls by
-// disposition. The counters live on the API thread; Render is pure.
+// disposition, RTP packets accepted and dropped (by reason). The counters live on the API
+// thread (the media ones are read from the media threads' atomics); Render is pure.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "call/control_port.h"
+#include "media/media_engine.h"
 
 namespace hotline::api {
 
@@ -19,6 +21,7 @@ struct MetricsInput {
   std::vector<call::AgentSnapshot> agents;
   std::vector<call::QueueSnapshot> queues;
   std::vector<std::pair<std::string, int64_t>> calls_today_by_disposition;
+  media::MediaCounters media;  // RTP received/dropped by reason, early port reuses
 };
 
 std::string RenderMetrics(const MetricsInput& input);

@@ -176,6 +176,12 @@ int RunServer(const Config& config) {
   media_options.port_high = config.rtp_port_high;
   media_options.threads = config.media_threads;
   media_options.rtp_timeout_ms = config.rtp_timeout_s * 1000;
+  media_options.hold_timeout_ms = config.hold_timeout_s * 1000;
+  media_options.no_media_timeout_ms = config.unauthenticated_no_media_timeout_s * 1000;
+  media_options.learning_window_ms = config.rtp_learning_ms;
+  media_options.learning_packets = config.rtp_learning_packets;
+  media_options.port_quarantine_ms = config.rtp_port_quarantine_s * 1000;
+  media_options.randomize_first_port = true;
   media::MediaEngine media(media_options, [&](const media::MediaEvent& event) {
     stack_ptr->Post([&controller, event] {
       if (controller != nullptr) controller->OnMediaEvent(event);

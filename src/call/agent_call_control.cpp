@@ -164,6 +164,7 @@ Status CallController::DialForAgent(const std::string& agent, const std::string&
   call.sdp_session_id = sdp_session_counter_++;
   call_by_media_[session->id] = call.id;
   calls_[call.id] = std::move(owned);
+  ArmMaxDuration(call);
 
   store::CallStart start;
   start.call_id = call.id;

@@ -107,6 +107,12 @@ struct Call {
   int live_legs = 0;  // SIP legs not yet terminated; the call is erased at 0
   uint64_t no_answer_timer = 0;
   uint64_t app_timer = 0;
+  uint64_t max_duration_timer = 0;  // ends the call after max_call_duration_s
+  // The caller did not authenticate (public entry number): its media session sends only to a
+  // source that sent valid RTP, and the call counts against the unauthenticated-call caps
+  // under this source address until it ends.
+  bool unauthenticated = false;
+  std::string unauthenticated_source;
   TimePoint answered_at{};
   TimePoint hold_started{};  // while one side holds the other (a re-INVITE sendonly/inactive)
   bool on_hold = false;

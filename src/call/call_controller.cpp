@@ -134,6 +134,53 @@ bool CallController::Authorize(const sip::IncomingInvite& invite) {
   return false;
 }
 
+bool CallController::AdmitUnauthenticated(const sip::IncomingInvite& invite) {
+  auto it = unauthenticated_by_source_.find(invite.source.ip);
+  int from_source = it == unauthenticated_by_source_.end() ? 0 : it->second;
+  if (unauthenticated_calls_ < config_.max_unauthenticated_calls &&
+      from_source < config_.max_unauthenticated_calls_per_source) {
+    ++unauthenticated_by_source_[invite.source.ip];
+    ++unauthenticated_calls_;
+    return true;
+  }
+  // One line per 10 s at most (a flood must not become a log flood).
+  ++unauthenticated_refused_;
+  if (unauthenticated_refused_logged_ == TimePoint{} ||
+      clock_.Now() - unauthenticated_refused_logged_ >= std::chrono::seconds(10)) {
+    unauthenticated_refused_logged_ = clock_.Now();
+    HLOG_WARN(
+        "INVITE to {} from {}:{}: unauthenticated call limit reached ({} in total, {} from this "
+        "address): 503 ({} refused so far)",
+        invite.to_user, invite.source.ip, invite.source.port, unauthenticated_calls_, from_source,
+        unauthenticated_refused_);
+  }
+  stack_.Respond(invite.leg, 503, "Service Unavailable");
+  return false;
+}
+
+void CallController::ReleaseUnauthenticated(Call& call) {
+  if (call.unauthenticated_source.empty()) return;
+  auto it = unauthenticated_by_source_.find(call.unauthenticated_source);
+  if (it != unauthenticated_by_source_.end() && --it->second <= 0) {
+    unauthenticated_by_source_.erase(it);
+  }
+  --unauthenticated_calls_;
+  call.unauthenticated_source.clear();
+}
+
+void CallController::ArmMaxDuration(Call& call) {
+  std::string id = call.id;
+  call.max_duration_timer =
+      stack_.SetTimer(std::chrono::seconds(config_.max_call_duration_s), [this, id] {
+        auto it = calls_.find(id);
+        if (it == calls_.end()) return;
+        it->second->max_duration_timer = 0;
+        HLOG_WARN("call {}: maximum duration of {} s reached, hanging up", id,
+                  config_.max_call_duration_s);
+        EndCall(*it->second, "failed", "max_duration", "system", 480);
+      });
+}
+
 Call& CallController::NewCall(const sip::IncomingInvite& invite) {
   auto call = std::make_unique<Call>();
   call->id = NewCallId();
@@ -182,7 +229,15 @@ Call& CallController::NewCall(const sip::IncomingInvite& invite) {
 
 void CallController::OnInvite(const sip::IncomingInvite& invite) {
   if (!Authorize(invite)) return;
+  bool unauthenticated =
+      invite.auth != sip::CallerAuth::kUser && invite.auth != sip::CallerAuth::kTrunk;
+  if (unauthenticated && !AdmitUnauthenticated(invite)) return;
   Call& call = NewCall(invite);
+  if (unauthenticated) {
+    call.unauthenticated = true;
+    call.unauthenticated_source = invite.source.ip;
+  }
+  ArmMaxDuration(call);
   HLOG_INFO("call {}: {} -> {} from {}:{}", call.id, call.from_number, call.to_number,
             invite.source.ip, invite.source.port);
   if (shutting_down_) {
@@ -221,7 +276,8 @@ void CallController::Reject(Call& call, int status, const std::string& dispositi
 }
 
 bool CallController::AnswerCallerMedia(Call& call, const std::string& offer) {
-  auto session = media_.CreateSession();
+  auto session = media_.CreateSession(
+      0, call.unauthenticated ? media::PeerTrust::kUnverified : media::PeerTrust::kNegotiated);
   if (!session) {
     HLOG_ERROR("call {}: no media port: {}", call.id, session.error().message);
     Reject(call, 503, "failed");
@@ -232,7 +288,7 @@ bool CallController::AnswerCallerMedia(Call& call, const std::string& offer) {
   call.sdp_session_id = sdp_session_counter_++;
   call_by_media_[session->id] = call.id;
   LocalEndpoint local{config_.listen, session->local_port, call.sdp_session_id, call.sdp_version};
-  auto answered = AnswerOffer(offer, local);
+  auto answered = AnswerOffer(offer, local, config_.media_networks);
   if (!answered) {
     HLOG_WARN("call {}: offer refused: {}", call.id, answered.error().message);
     Reject(call, 488, "failed");
@@ -402,8 +458,9 @@ void CallController::OnReinvite(sip::LegId leg, const std::string& sdp) {
   media::SessionId own = from_caller ? call->caller_media : call->callee_media;
   uint16_t own_port = from_caller ? call->caller_local_port : call->callee_local_port;
   LocalEndpoint local{config_.listen, own_port, call->sdp_session_id, ++call->sdp_version};
-  auto answered = AnswerOffer(sdp, local);
+  auto answered = AnswerOffer(sdp, local, config_.media_networks);
   if (!answered) {
+    HLOG_WARN("call {}: re-INVITE offer refused: {}", call->id, answered.error().message);
     stack_.Respond(leg, 488, "Not Acceptable Here");
     return;
   }
@@ -536,13 +593,32 @@ void CallController::OnMediaEvent(const media::MediaEvent& event) {
       }
       return;
     case Kind::kRtpTimeout:
-      HLOG_WARN("call {}: no RTP for {} s, hanging up", call->id, config_.rtp_timeout_s);
-      EndCall(*call, call->state == CallState::kAnswered ? "answered" : "failed", "rtp_timeout",
-              "system", 408);
+      OnMediaTimeout(*call, event.timeout);
       return;
     case Kind::kRecordingDone:
       return;
   }
+}
+
+// Media inactivity ends the call; the CDR's hangup_cause names which limit expired.
+void CallController::OnMediaTimeout(Call& call, media::MediaEvent::Timeout timeout) {
+  const char* cause = "rtp_timeout";
+  switch (timeout) {
+    case media::MediaEvent::Timeout::kRtp:
+      HLOG_WARN("call {}: no RTP for {} s, hanging up", call.id, config_.rtp_timeout_s);
+      break;
+    case media::MediaEvent::Timeout::kHold:
+      HLOG_WARN("call {}: no RTP for {} s on hold or inactive, hanging up", call.id,
+                config_.hold_timeout_s);
+      cause = "hold_timeout";
+      break;
+    case media::MediaEvent::Timeout::kNoMedia:
+      HLOG_WARN("call {}: unauthenticated caller sent no media in {} s, hanging up", call.id,
+                config_.unauthenticated_no_media_timeout_s);
+      cause = "no_media_timeout";
+      break;
+  }
+  EndCall(call, call.state == CallState::kAnswered ? "answered" : "failed", cause, "system", 408);
 }
 
 void CallController::SetEnd(Call& call, const std::string& disposition, const std::string& cause,
@@ -564,8 +640,10 @@ void CallController::EndCall(Call& call, const std::string& disposition, const s
   call.state = CallState::kEnding;
   if (call.no_answer_timer != 0) stack_.CancelTimer(call.no_answer_timer);
   if (call.app_timer != 0) stack_.CancelTimer(call.app_timer);
-  call.no_answer_timer = call.app_timer = 0;
+  if (call.max_duration_timer != 0) stack_.CancelTimer(call.max_duration_timer);
+  call.no_answer_timer = call.app_timer = call.max_duration_timer = 0;
   if (!was_ending) {
+    ReleaseUnauthenticated(call);
     DropThirdParty(call);
     DropListeners(call);
     LeaveQueue(call);

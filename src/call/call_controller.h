@@ -73,6 +73,7 @@ class CallController final : public sip::StackHandler, public ControlPort {
   Status DeleteQueue(const std::string& name) override;
   Status SetAgentSkills(const std::string& agent,
                         const std::map<std::string, int>& skills) override;
+  media::MediaCounters MediaStats() override { return media_.counters(); }
 
  private:
   std::optional<AgentSnapshot> SnapshotOf(const SipUser& user);
@@ -126,6 +127,13 @@ class CallController final : public sip::StackHandler, public ControlPort {
   const DialPlanEntry* FindDialPlan(const std::string& number) const;
   bool IsEntryNumber(const std::string& number) const;
   bool Authorize(const sip::IncomingInvite& invite);
+  // Unauthenticated callers: false (503 sent) beyond max_unauthenticated_calls in total or
+  // max_unauthenticated_calls_per_source from one address; else the call is counted.
+  bool AdmitUnauthenticated(const sip::IncomingInvite& invite);
+  void ReleaseUnauthenticated(Call& call);
+  // Ends the call after max_call_duration_s, whatever it is doing.
+  void ArmMaxDuration(Call& call);
+  void OnMediaTimeout(Call& call, media::MediaEvent::Timeout timeout);
   Call& NewCall(const sip::IncomingInvite& invite);
   void Reject(Call& call, int status, const std::string& disposition);
   bool AnswerCallerMedia(Call& call, const std::string& offer);
@@ -216,6 +224,11 @@ class CallController final : public sip::StackHandler, public ControlPort {
   std::map<sip::LegId, std::string> call_by_leg_;
   std::map<media::SessionId, std::string> call_by_media_;
   std::set<std::string> busy_users_;
+  // Live unauthenticated calls, in total and by source address (AdmitUnauthenticated).
+  int unauthenticated_calls_ = 0;
+  std::map<std::string, int> unauthenticated_by_source_;
+  uint64_t unauthenticated_refused_ = 0;
+  TimePoint unauthenticated_refused_logged_{};
   std::map<std::string, media::AudioPtr> prompts_;  // by dial-plan number
   std::map<std::string, ivr::FlowPtr> flows_;       // by dial-plan number
   media::AudioPtr ringback_;

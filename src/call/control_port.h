@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/result.h"
+#include "media/media_engine.h"
 
 namespace hotline::call {
 
@@ -154,6 +155,9 @@ class ControlPort {
   // Replaces an agent's skills (skill -> level 0-100); refused for an unknown agent.
   virtual Status SetAgentSkills(const std::string& agent,
                                 const std::map<std::string, int>& skills) = 0;
+
+  // ---- Media: received RTP by verdict (dropped foreign sources...), for /metrics ----
+  virtual media::MediaCounters MediaStats() { return {}; }
 };
 
 }  // namespace hotline::call

@@ -664,6 +664,7 @@ void CallController::StartCallback(const acd::Callback& callback) {
   call.queue.phase = QueuePhase::kCallbackAgent;
   calls_[call.id] = std::move(owned);
   call_by_acd_id_[callback.call] = call.id;
+  ArmMaxDuration(call);
 
   store::CallStart start;
   start.call_id = call.id;

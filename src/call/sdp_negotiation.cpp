@@ -41,15 +41,20 @@ media::RemoteMedia ToRemote(const sip::NegotiatedAudio& audio) {
   remote.payload_type = audio.payload_type;
   remote.dtmf_payload_type = audio.dtmf_payload_type.value_or(0);
   remote.send = audio.send();
+  remote.receive = audio.receive();
   return remote;
 }
 
 }  // namespace
 
-Result<AnsweredOffer> AnswerOffer(const std::string& offer_sdp, const LocalEndpoint& local) {
+Result<AnsweredOffer> AnswerOffer(const std::string& offer_sdp, const LocalEndpoint& local,
+                                  const std::vector<IpNetwork>& media_networks) {
   if (offer_sdp.empty()) return Error{"INVITE without SDP offer (late offer is not supported)"};
   auto offer = sip::ParseSdp(offer_sdp);
   if (!offer) return offer.error();
+  if (Status address = sip::CheckMediaAddress(*offer, media_networks); !address.ok()) {
+    return Error{address.message()};
+  }
   auto negotiated = sip::NegotiateAnswer(*offer);
   if (!negotiated) return negotiated.error();
   AnsweredOffer answered;
@@ -74,6 +79,12 @@ std::string MakeOffer(const LocalEndpoint& local, MediaDirection direction) {
 Result<media::RemoteMedia> AcceptAnswer(const std::string& answer_sdp) {
   auto answer = sip::ParseAnswer(answer_sdp);
   if (!answer) return answer.error();
+  // Re-checked on the answer's own address (ParseAnswer keeps only the negotiated audio).
+  auto address = IpAddress::Parse(answer->remote_ip);
+  if (address && !address->IsUnspecified() &&
+      (address->IsMulticast() || address->IsBroadcast() || address->IsReserved())) {
+    return Error{"answer's connection address " + answer->remote_ip + " refused"};
+  }
   return ToRemote(*answer);
 }
 

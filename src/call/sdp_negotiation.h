@@ -5,7 +5,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "common/ip_network.h"
 #include "common/result.h"
 #include "media/media_engine.h"
 
@@ -27,13 +29,16 @@ struct AnsweredOffer {
   std::string answer_sdp;
 };
 
-// Answers an offer. Error when it is not SDP, has no audio or no codec we support (-> 488).
-Result<AnsweredOffer> AnswerOffer(const std::string& offer_sdp, const LocalEndpoint& local);
+// Answers an offer. Error when it is not SDP, has no audio or no codec we support, or its
+// connection address is one we must not send to (sip::CheckMediaAddress: multicast,
+// broadcast, reserved, outside media_networks; empty = any unicast) (-> 488).
+Result<AnsweredOffer> AnswerOffer(const std::string& offer_sdp, const LocalEndpoint& local,
+                                  const std::vector<IpNetwork>& media_networks = {});
 
 // Our offer: PCMU, PCMA and telephone-event/8000 on 101, with the given direction.
 std::string MakeOffer(const LocalEndpoint& local, MediaDirection direction);
 
-// Reads a callee's answer to MakeOffer.
+// Reads a callee's answer to MakeOffer. Error also for a multicast/broadcast/reserved address.
 Result<media::RemoteMedia> AcceptAnswer(const std::string& answer_sdp);
 
 }  // namespace hotline::call

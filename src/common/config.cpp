@@ -256,6 +256,9 @@ class ConfigParser {
   void ParseUsers(const YAML::Node& list, int line);
   void ParseTrunks(const YAML::Node& list, int line);
   void ParseEntryNumbers(const YAML::Node& list, int line);
+  // Keys of media security and limits; false if key is not one of them.
+  bool ParseMediaLimit(const std::string& key, const YAML::Node& value, int line);
+  void ParseMediaNetworks(const YAML::Node& list, int line);
   void ParseDialPlan(const YAML::Node& list, int line);
   void ReadFlow(DialPlanEntry& entry, int target_line);
   void ParseQueues(const YAML::Node& list, int line);
@@ -333,6 +336,8 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     GetInt(value, key, line, 1, 604800, c.register_max_expires_s);
   } else if (key == "no_answer_timeout_s") {
     GetInt(value, key, line, 1, 86400, c.no_answer_timeout_s);
+  } else if (ParseMediaLimit(key, value, line)) {
+    // media security and limits: parsed there
   } else if (key == "record_calls") {
     GetBool(value, key, line, c.record_calls);
   } else if (key == "user_voicemail") {
@@ -548,6 +553,48 @@ void ConfigParser::ParseTrunks(const YAML::Node& list, int line) {
     if (!item.IsMap()) continue;
     if (!has_address) Fail(item_line, "a trunk needs an address");
     config_.trunks.push_back(std::move(trunk));
+  }
+}
+
+bool ConfigParser::ParseMediaLimit(const std::string& key, const YAML::Node& value, int line) {
+  Config& c = config_;
+  if (key == "media_networks") {
+    ParseMediaNetworks(value, line);
+  } else if (key == "rtp_learning_ms") {
+    GetInt(value, key, line, 0, 60000, c.rtp_learning_ms);
+  } else if (key == "rtp_learning_packets") {
+    GetInt(value, key, line, 1, 20, c.rtp_learning_packets);
+  } else if (key == "rtp_port_quarantine_s") {
+    GetInt(value, key, line, 0, 600, c.rtp_port_quarantine_s);
+  } else if (key == "hold_timeout_s") {
+    GetInt(value, key, line, 1, 86400, c.hold_timeout_s);
+  } else if (key == "unauthenticated_no_media_timeout_s") {
+    GetInt(value, key, line, 1, 300, c.unauthenticated_no_media_timeout_s);
+  } else if (key == "max_call_duration_s") {
+    GetInt(value, key, line, 1, 604800, c.max_call_duration_s);
+  } else if (key == "max_unauthenticated_calls") {
+    GetInt(value, key, line, 0, 100000, c.max_unauthenticated_calls);
+  } else if (key == "max_unauthenticated_calls_per_source") {
+    GetInt(value, key, line, 0, 100000, c.max_unauthenticated_calls_per_source);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void ConfigParser::ParseMediaNetworks(const YAML::Node& list, int line) {
+  if (!CheckList(list, "media_networks", line)) return;
+  for (const auto& item : list) {
+    int item_line = LineOf(item, line);
+    std::string text;
+    if (!GetNonEmptyString(item, "a media network", item_line, text)) continue;
+    auto network = IpNetwork::Parse(Trim(text));
+    if (!network) {
+      Fail(item_line, "media_networks: " + network.error().message +
+                          " (expected CIDR such as 192.0.2.0/24 or 2001:db8::/32)");
+      continue;
+    }
+    config_.media_networks.push_back(std::move(network).value());
   }
 }
 
@@ -988,6 +1035,15 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "register_min_expires_s",
                                                   "register_max_expires_s",
                                                   "no_answer_timeout_s",
+                                                  "media_networks",
+                                                  "rtp_learning_ms",
+                                                  "rtp_learning_packets",
+                                                  "rtp_port_quarantine_s",
+                                                  "hold_timeout_s",
+                                                  "unauthenticated_no_media_timeout_s",
+                                                  "max_call_duration_s",
+                                                  "max_unauthenticated_calls",
+                                                  "max_unauthenticated_calls_per_source",
                                                   "record_calls",
                                                   "seed_demo_data",
                                                   "user_voicemail",

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ip_network.h"
 #include "common/result.h"
 
 namespace hotline {
@@ -156,6 +157,21 @@ struct Config {
   int register_min_expires_s = 60;
   int register_max_expires_s = 3600;
   int no_answer_timeout_s = 60;  // ringing a user gives up after this
+  // Media security and limits (issue 9). Offers whose connection address is outside these
+  // networks are refused (488); empty: any unicast address. Multicast, broadcast and reserved
+  // addresses are always refused.
+  std::vector<IpNetwork> media_networks;
+  int rtp_learning_ms = 3000;      // NAT source learning window from the first packet
+  int rtp_learning_packets = 3;    // consecutive packets (one SSRC) that prove a NAT source
+  int rtp_port_quarantine_s = 10;  // a released RTP port waits this long before reuse
+  int hold_timeout_s = 3600;       // no RTP for this long on hold / inactive: the call ends
+  // An unauthenticated call that never received media (any direction) ends after this.
+  int unauthenticated_no_media_timeout_s = 300;
+  int max_call_duration_s = 14400;  // every call ends after this (4 h)
+  // Concurrent calls from callers who did not authenticate (public entry numbers): beyond
+  // these, 503. A trusted trunk or an authenticated user is not counted.
+  int max_unauthenticated_calls = 500;
+  int max_unauthenticated_calls_per_source = 20;
   bool record_calls = true;
   // A call to a user who does not answer (busy, unregistered, no answer) goes to the user's
   // voicemail (mailbox = the user's number) instead of failing.

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <random>
 #include <unordered_set>
 #include <utility>
 
@@ -72,7 +73,10 @@ int OpenRtpSocket(sockaddr_storage address, socklen_t len, uint16_t port) {
 
 struct MediaEngine::Impl {
   Impl(MediaOptions o, EventSink s)
-      : options(std::move(o)), sink(std::move(s)), ports(options.port_low, options.port_high) {
+      : options(std::move(o)),
+        sink(std::move(s)),
+        ports(options.port_low, options.port_high, Duration(options.port_quarantine_ms),
+              options.randomize_first_port ? std::random_device{}() : 0) {
     int n = std::clamp(options.threads, 1, kMaxThreads);
     for (int i = 0; i < n; ++i) {
       threads.push_back(std::make_unique<MediaThread>(i, options, sink, ports));
@@ -137,7 +141,7 @@ void MediaEngine::Stop() {
   for (auto& thread : impl_->threads) thread->Stop();
 }
 
-Result<SessionInfo> MediaEngine::CreateSession(SessionId near) {
+Result<SessionInfo> MediaEngine::CreateSession(SessionId near, PeerTrust trust) {
   std::lock_guard lock(impl_->mutex);
   if (!impl_->started) return Error{"media: engine not started"};
   size_t index;
@@ -150,11 +154,12 @@ Result<SessionInfo> MediaEngine::CreateSession(SessionId near) {
   }
   // A port another program holds is skipped (and returned to the back of the pool).
   for (size_t attempt = 0; attempt < impl_->ports.capacity(); ++attempt) {
-    std::optional<uint16_t> port = impl_->ports.Acquire();
+    TimePoint now = std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
+    std::optional<uint16_t> port = impl_->ports.Acquire(now);
     if (!port) break;
     int fd = OpenRtpSocket(impl_->listen_address, impl_->listen_address_len, *port);
     if (fd < 0) {
-      impl_->ports.Release(*port);
+      impl_->ports.Release(*port, now);
       if (-fd == EADDRINUSE) continue;
       return Error{"media: RTP socket on port " + std::to_string(*port) + ": " +
                    std::strerror(-fd)};
@@ -163,7 +168,9 @@ Result<SessionInfo> MediaEngine::CreateSession(SessionId near) {
     impl_->live.insert(id);
     ++impl_->per_thread[index];
     uint16_t local_port = *port;
-    impl_->PostTo(id, [id, fd, local_port](MediaThread& t) { t.AddSession(id, fd, local_port); });
+    impl_->PostTo(id, [id, fd, local_port, trust](MediaThread& t) {
+      t.AddSession(id, fd, local_port, trust);
+    });
     return SessionInfo{id, local_port};
   }
   return Error{"media: no free RTP port"};
@@ -252,6 +259,13 @@ void MediaEngine::StopRecordMono(SessionId id) {
 size_t MediaEngine::session_count() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->live.size();
+}
+
+MediaCounters MediaEngine::counters() const {
+  MediaCounters total;
+  for (const auto& thread : impl_->threads) thread->AddCounters(total);
+  total.ports_reused_early = impl_->ports.early_reuses();
+  return total;
 }
 
 }  // namespace hotline::media

@@ -8,6 +8,11 @@
 // silence, a player (prompt or tone, optionally looped), its bridge peer, itself (echo), or a
 // mix of what other sessions receive (conference, silent monitoring). Received audio feeds:
 // the bridge peer, sessions mixing it, the recorders, and DTMF detection.
+//
+// Source validation (strict RTP, see RtpSession): a session accepts packets only from its
+// negotiated address, or from one source learned at the start (NAT) and never moved afterwards
+// except by a new remote address; everything else is dropped before DTMF decoding, playing and
+// recording, and counted (counters()).
 #pragma once
 
 #include <cstdint>
@@ -28,7 +33,34 @@ struct MediaOptions {
   uint16_t port_low = 20000;  // even ports only are handed out (RTP), odd left for RTCP
   uint16_t port_high = 29999;
   int threads = 1;
-  int rtp_timeout_ms = 60000;  // no packet for this long while active -> kRtpTimeout
+  int rtp_timeout_ms = 60000;  // no packet for this long while sendrecv -> kRtpTimeout (kRtp)
+  // No packet for this long in any other direction (hold, inactive, one-way) -> kHold.
+  int hold_timeout_ms = 3600000;
+  // An unverified session (PeerTrust::kUnverified) that never received a valid packet is timed
+  // out (kNoMedia) this long after its remote was first set, whatever its direction.
+  int no_media_timeout_ms = 300000;
+  // Source learning (symmetric RTP behind NAT): a source other than the negotiated address is
+  // latched once it sent learning_packets packets in a row (same SSRC, consecutive sequence
+  // numbers) within learning_window_ms of the first packet after the remote was (re)set.
+  int learning_window_ms = 3000;
+  int learning_packets = 3;
+  // A released port is not handed out again for this long, unless nothing else is free.
+  int port_quarantine_ms = 10000;
+  // Start the port queue at a random place in the range (a restarted server does not give the
+  // first new calls the ports of the calls it had before).
+  bool randomize_first_port = false;
+};
+
+// How far a session trusts the party at its negotiated address (CreateSession).
+enum class PeerTrust {
+  // Signalled by an authenticated party: send to the negotiated address at once (then to the
+  // latched source).
+  kNegotiated,
+  // Anyone could have sent the offer (unauthenticated caller of a public number): send
+  // nothing until a valid packet came from the negotiated address or a learned source, and
+  // only to that source (no reflection towards a third party); timed out with kNoMedia if no
+  // media ever comes.
+  kUnverified
 };
 
 // What the remote side accepted: the negotiated codec and where to send.
@@ -38,6 +70,7 @@ struct RemoteMedia {
   uint8_t payload_type = 0;       // 0 = PCMU, 8 = PCMA
   uint8_t dtmf_payload_type = 0;  // telephone-event PT, 0 = not negotiated
   bool send = true;               // false when the peer put us on hold (sendonly/inactive)
+  bool receive = true;            // false when the peer will not send (recvonly/inactive)
 };
 
 enum class DtmfSource { kRfc4733, kInband, kSipInfo };
@@ -46,7 +79,7 @@ struct MediaEvent {
   enum class Kind {
     kDtmf,          // digit received (RFC 4733 or in-band)
     kPlayDone,      // a non-looping play finished
-    kRtpTimeout,    // no RTP for rtp_timeout_ms
+    kRtpTimeout,    // media inactivity: `timeout` says which limit expired
     kRecordingDone  // recorder closed; frames = length in samples (per channel)
   };
   Kind kind;
@@ -57,6 +90,22 @@ struct MediaEvent {
   int64_t frames = 0;
   std::string path;   // recording path
   bool mono = false;  // kRecordingDone of a RecordMono recording (one leg, mono WAV)
+  // kRtpTimeout: kRtp = no packet for rtp_timeout_ms while sendrecv; kHold = none for
+  // hold_timeout_ms on hold / inactive / one-way; kNoMedia = an unverified session never got
+  // media within no_media_timeout_ms.
+  enum class Timeout { kRtp, kHold, kNoMedia };
+  Timeout timeout = Timeout::kRtp;
+};
+
+// Received RTP by verdict, summed over the media threads (each thread counts its own with
+// relaxed atomics: no lock, no shared cache line written per packet).
+struct MediaCounters {
+  uint64_t accepted = 0;            // valid packets from the session's accepted source
+  uint64_t malformed = 0;           // not RTP, or a payload type that was not negotiated
+  uint64_t no_remote = 0;           // arrived before the session had a remote (no offer/answer)
+  uint64_t learning = 0;            // held back while a NAT source proved itself (not played)
+  uint64_t foreign_source = 0;      // from an address that is not the session's source: dropped
+  uint64_t ports_reused_early = 0;  // ports handed out before their quarantine was over
 };
 
 using EventSink = std::function<void(const MediaEvent&)>;
@@ -78,8 +127,8 @@ class MediaEngine {
 
   // Allocates a port and a session. near: an existing session whose thread the new one
   // should share (bridging works only between sessions on the same thread); 0 = any.
-  // Fails when the port pool is exhausted.
-  Result<SessionInfo> CreateSession(SessionId near = 0);
+  // trust: see PeerTrust. Fails when the port pool is exhausted.
+  Result<SessionInfo> CreateSession(SessionId near = 0, PeerTrust trust = PeerTrust::kNegotiated);
   void Destroy(SessionId id);
 
   void SetRemote(SessionId id, const RemoteMedia& remote);
@@ -122,6 +171,8 @@ class MediaEngine {
 
   // Sessions currently alive (for metrics and tests).
   size_t session_count() const;
+  // Packet counters of every media thread (any thread; relaxed reads).
+  MediaCounters counters() const;
 
  private:
   struct Impl;

@@ -118,17 +118,20 @@ void MediaThread::NoteSkippedTicks(uint64_t count) {
 
 void MediaThread::Tick(TimePoint now) {
   ReadSockets(now);
-  const Duration timeout(options_.rtp_timeout_ms);
+  const RtpSession::Timeouts timeouts{Duration(options_.rtp_timeout_ms),
+                                      Duration(options_.hold_timeout_ms),
+                                      Duration(options_.no_media_timeout_ms)};
   for (RtpSession* s : order_) {
     s->TakeReceivedFrame();
     if (MonoRecorder* mono = s->mono_recorder().get()) {
       mono->WriteFrame(s->received_frame());
       if (mono->full()) FinishMonoRecording(*s, true);
     }
-    if (s->CheckTimeout(now, timeout)) {
+    if (std::optional<MediaEvent::Timeout> expired = s->CheckTimeout(now, timeouts)) {
       MediaEvent event{};
       event.kind = MediaEvent::Kind::kRtpTimeout;
       event.session = s->id();
+      event.timeout = *expired;
       Emit(event);
     }
   }
@@ -217,8 +220,22 @@ void MediaThread::ReadSocket(RtpSession& session, TimePoint now) {
   ssize_t n = recvfrom(session.fd(), recv_buffer_.data(), recv_buffer_.size(),
                        MSG_DONTWAIT | MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
   if (n <= 0 || static_cast<size_t>(n) > recv_buffer_.size()) return;  // nothing, or too big
-  session.OnDatagram(std::span<const uint8_t>(recv_buffer_.data(), static_cast<size_t>(n)), from,
-                     from_len, now, *this);
+  RtpSession::Verdict verdict =
+      session.OnDatagram(std::span<const uint8_t>(recv_buffer_.data(), static_cast<size_t>(n)),
+                         from, from_len, now, *this);
+  std::atomic<uint64_t>& counter = verdicts_[static_cast<size_t>(verdict)];
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void MediaThread::AddCounters(MediaCounters& total) const {
+  auto count = [this](RtpSession::Verdict verdict) {
+    return verdicts_[static_cast<size_t>(verdict)].load(std::memory_order_relaxed);
+  };
+  total.accepted += count(RtpSession::Verdict::kAccepted);
+  total.malformed += count(RtpSession::Verdict::kMalformed);
+  total.no_remote += count(RtpSession::Verdict::kNoRemote);
+  total.learning += count(RtpSession::Verdict::kLearning);
+  total.foreign_source += count(RtpSession::Verdict::kForeignSource);
 }
 
 RtpSession* MediaThread::Find(SessionId id) {
@@ -226,11 +243,15 @@ RtpSession* MediaThread::Find(SessionId id) {
   return it == sessions_.end() ? nullptr : it->second.get();
 }
 
-void MediaThread::AddSession(SessionId id, int fd, uint16_t local_port) {
+void MediaThread::AddSession(SessionId id, int fd, uint16_t local_port, PeerTrust trust) {
   // Seeds SSRC, first sequence number and timestamp.
   uint64_t seed =
       id ^ static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  auto session = std::make_unique<RtpSession>(id, fd, local_port, seed);
+  RtpSession::SourcePolicy policy;
+  policy.learning_window = Duration(options_.learning_window_ms);
+  policy.learning_packets = std::max(1, options_.learning_packets);
+  policy.trust = trust;
+  auto session = std::make_unique<RtpSession>(id, fd, local_port, seed, policy);
   RtpSession* s = session.get();
   if (!sessions_.emplace(id, std::move(session)).second) return;
   s->set_index(order_.size());
@@ -259,7 +280,7 @@ void MediaThread::DestroySession(SessionId id) {
   order_.pop_back();
   uint16_t port = s->local_port();
   sessions_.erase(it);  // closes the socket
-  ports_.Release(port);
+  ports_.Release(port, MonotonicNow());
 }
 
 void MediaThread::SetRemote(SessionId id, const sockaddr_storage& address, socklen_t address_len,
@@ -419,7 +440,7 @@ void MediaThread::CloseAll() {
   for (RtpSession* s : order_) ports.push_back(s->local_port());
   order_.clear();
   sessions_.clear();
-  for (uint16_t port : ports) ports_.Release(port);
+  for (uint16_t port : ports) ports_.Release(port, MonotonicNow());
 }
 
 void MediaThread::Emit(const MediaEvent& event) {

@@ -45,7 +45,7 @@ class MediaThread final : private RtpSession::Observer {
 
   // --- commands: media thread only (posted by MediaEngine) ---
   // Takes ownership of fd, a bound non-blocking UDP socket on local_port (from ports).
-  void AddSession(SessionId id, int fd, uint16_t local_port);
+  void AddSession(SessionId id, int fd, uint16_t local_port, PeerTrust trust);
   void DestroySession(SessionId id);
   void SetRemote(SessionId id, const sockaddr_storage& address, socklen_t address_len,
                  const RemoteMedia& remote);
@@ -61,6 +61,9 @@ class MediaThread final : private RtpSession::Observer {
   void DetectInband(SessionId id, bool enabled);
   void RecordMono(SessionId id, const std::string& path, int max_ms);
   void StopRecordMono(SessionId id);
+
+  // Any thread: this thread's packet counters so far (relaxed reads).
+  void AddCounters(MediaCounters& total) const;
 
  private:
   static constexpr size_t kMaxExtraRounds = 8;
@@ -100,6 +103,10 @@ class MediaThread final : private RtpSession::Observer {
   int epoll_fd_ = -1;    // timer + tasks
   int sockets_fd_ = -1;  // readable sockets, polled each tick
   int timer_fd_ = -1;
+
+  // Received packets by RtpSession::Verdict: written by this thread only (a relaxed load and
+  // store, no read-modify-write), read by any thread.
+  std::array<std::atomic<uint64_t>, RtpSession::kVerdictCount> verdicts_{};
 
   std::unordered_map<SessionId, std::unique_ptr<RtpSession>> sessions_;
   std::vector<RtpSession*> order_;  // tick order; RtpSession::index() is the position

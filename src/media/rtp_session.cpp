@@ -41,10 +41,12 @@ uint64_t Mix(uint64_t x) {  // splitmix64 finalizer
 
 }  // namespace
 
-RtpSession::RtpSession(SessionId id, int fd, uint16_t local_port, uint64_t seed)
+RtpSession::RtpSession(SessionId id, int fd, uint16_t local_port, uint64_t seed,
+                       const SourcePolicy& policy)
     : id_(id),
       fd_(fd),
       local_port_(local_port),
+      policy_(policy),
       ssrc_(static_cast<uint32_t>(Mix(seed))),
       sequence_(static_cast<uint16_t>(Mix(seed + 1))),
       timestamp_(static_cast<uint32_t>(Mix(seed + 2))) {}
@@ -54,18 +56,27 @@ RtpSession::~RtpSession() { close(fd_); }
 void RtpSession::SetRemote(const sockaddr_storage& address, socklen_t address_len,
                            const RemoteMedia& remote, TimePoint now) {
   if (!has_remote_ || !SameAddress(address, address_len, announced_, announced_len_)) {
+    // A new negotiated address: learn the source again (the only way a latch moves).
     announced_ = address;
     announced_len_ = address_len;
     destination_ = address;
     destination_len_ = address_len;
-    latched_ = false;
+    latch_ = Latch::kNone;
+    learning_open_ = false;
+    candidate_packets_ = 0;
   }
+  bool had_remote = has_remote_;
   bool was_sending = has_remote_ && remote_.send;
+  bool was_receiving = has_remote_ && remote_.receive;
   has_remote_ = true;
   remote_ = remote;
   law_ = remote.payload_type == kPayloadPcma ? G711Law::kALaw : G711Law::kMuLaw;
   if (remote_.port == 0) remote_.send = false;  // old-style hold
-  if (!was_sending) last_activity_ = now;       // the timeout counts from here
+  if (!had_remote) remote_set_at_ = now;
+  // Each timeout counts from the change into its direction.
+  if (!had_remote || was_sending != remote_.send || was_receiving != remote_.receive) {
+    last_activity_ = now;
+  }
   if (!remote_.send) marker_pending_ = true;
 }
 
@@ -90,23 +101,21 @@ void RtpSession::QueueDtmf(const std::string& digits) {
   if (remainder != 0) inband_tx_.resize(inband_tx_.size() + kFrameSamples - remainder, 0);
 }
 
-void RtpSession::OnDatagram(std::span<const uint8_t> datagram, const sockaddr_storage& from,
-                            socklen_t from_len, TimePoint now, Observer& observer) {
+RtpSession::Verdict RtpSession::OnDatagram(std::span<const uint8_t> datagram,
+                                           const sockaddr_storage& from, socklen_t from_len,
+                                           TimePoint now, Observer& observer) {
   std::optional<RtpView> packet = ParseRtp(datagram);
-  if (!packet) return;
+  if (!packet) return Verdict::kMalformed;
   uint8_t pt = packet->header.payload_type;
   bool is_event = has_remote_ && remote_.dtmf_payload_type != 0 && pt == remote_.dtmf_payload_type;
   bool is_audio = !is_event && (pt == kPayloadPcmu || pt == kPayloadPcma);
-  if (!is_event && !is_audio && pt != 13) return;  // 13 = comfort noise: valid, not played
+  if (!is_event && !is_audio && pt != 13) return Verdict::kMalformed;  // 13 = comfort noise
 
-  // Symmetric RTP: answer to where the media really comes from.
-  if (!SameAddress(from, from_len, destination_, destination_len_)) {
-    if (latched_) HLOG_INFO("media: session {} RTP source moved", id_);
-    destination_ = from;
-    destination_len_ = from_len;
-  }
-  latched_ = true;
+  // Nothing from a source the rules do not accept goes further (no DTMF, audio or activity).
+  Verdict verdict = CheckSource(packet->header, from, from_len, now);
+  if (verdict != Verdict::kAccepted) return verdict;
   last_activity_ = now;
+  ever_received_ = true;
 
   if (is_event) {
     // A phone that sends RFC 4733 events may also leave the tones in the audio: from the first
@@ -116,9 +125,65 @@ void RtpSession::OnDatagram(std::span<const uint8_t> datagram, const sockaddr_st
             event_decoder_.OnPacket(packet->header.timestamp, packet->payload)) {
       observer.OnDigit(*this, *digit, DtmfSource::kRfc4733);
     }
-    return;
+    return verdict;
   }
   if (is_audio) OnAudio(pt == kPayloadPcma ? G711Law::kALaw : G711Law::kMuLaw, *packet, observer);
+  return verdict;
+}
+
+RtpSession::Verdict RtpSession::CheckSource(const RtpHeader& header, const sockaddr_storage& from,
+                                            socklen_t from_len, TimePoint now) {
+  if (!has_remote_) return Verdict::kNoRemote;
+  if (SameAddress(from, from_len, announced_, announced_len_)) {
+    if (latch_ != Latch::kNegotiated) {
+      if (latch_ == Latch::kLearned) {
+        HLOG_INFO("media: session {} RTP source back to the negotiated address", id_);
+      }
+      LatchTo(Latch::kNegotiated, from, from_len);
+    }
+    return Verdict::kAccepted;
+  }
+  if (latch_ != Latch::kNone) {
+    return SameAddress(from, from_len, destination_, destination_len_) ? Verdict::kAccepted
+                                                                       : Verdict::kForeignSource;
+  }
+  if (!learning_open_) {
+    learning_open_ = true;
+    learning_since_ = now;
+  }
+  if (policy_.learning_window <= Duration::zero() ||
+      now - learning_since_ > policy_.learning_window) {
+    return Verdict::kForeignSource;  // learning off, or its window is over
+  }
+  if (!Probation(header, from, from_len)) return Verdict::kLearning;
+  HLOG_INFO("media: session {} learned its RTP source (NAT) after {} packets", id_,
+            policy_.learning_packets);
+  LatchTo(Latch::kLearned, from, from_len);
+  return Verdict::kAccepted;
+}
+
+bool RtpSession::Probation(const RtpHeader& header, const sockaddr_storage& from,
+                           socklen_t from_len) {
+  bool continues = candidate_packets_ > 0 && header.ssrc == candidate_ssrc_ &&
+                   header.sequence == static_cast<uint16_t>(candidate_sequence_ + 1) &&
+                   SameAddress(from, from_len, candidate_, candidate_len_);
+  if (continues) {
+    ++candidate_packets_;
+  } else {
+    candidate_ = from;
+    candidate_len_ = from_len;
+    candidate_ssrc_ = header.ssrc;
+    candidate_packets_ = 1;
+  }
+  candidate_sequence_ = header.sequence;
+  return candidate_packets_ >= policy_.learning_packets;
+}
+
+void RtpSession::LatchTo(Latch kind, const sockaddr_storage& from, socklen_t from_len) {
+  latch_ = kind;
+  destination_ = from;
+  destination_len_ = from_len;
+  candidate_packets_ = 0;
 }
 
 void RtpSession::OnAudio(G711Law law, const RtpView& packet, Observer& observer) {
@@ -150,15 +215,26 @@ void RtpSession::OnAudio(G711Law law, const RtpView& packet, Observer& observer)
 
 void RtpSession::TakeReceivedFrame() { has_rx_frame_ = rx_fifo_.Pop(rx_frame_); }
 
-bool RtpSession::CheckTimeout(TimePoint now, Duration timeout) {
-  if (!has_remote_ || !remote_.send || timeout_reported_) return false;
-  if (now - last_activity_ < timeout) return false;
-  timeout_reported_ = true;
-  return true;
+std::optional<MediaEvent::Timeout> RtpSession::CheckTimeout(TimePoint now,
+                                                            const Timeouts& timeouts) {
+  if (!has_remote_ || timeout_reported_) return std::nullopt;
+  std::optional<MediaEvent::Timeout> expired;
+  if (policy_.trust == PeerTrust::kUnverified && !ever_received_ &&
+      now - remote_set_at_ >= timeouts.no_media) {
+    expired = MediaEvent::Timeout::kNoMedia;
+  } else if (remote_.send && remote_.receive) {
+    if (now - last_activity_ >= timeouts.rtp) expired = MediaEvent::Timeout::kRtp;
+  } else if (now - last_activity_ >= timeouts.hold) {
+    expired = MediaEvent::Timeout::kHold;
+  }
+  if (expired) timeout_reported_ = true;
+  return expired;
 }
 
 void RtpSession::SendTick(const int16_t* frame) {
-  bool sending = has_remote_ && remote_.send;
+  // An unverified peer gets nothing before it has sent us valid media (no reflection).
+  bool sending = has_remote_ && remote_.send &&
+                 (latch_ != Latch::kNone || policy_.trust != PeerTrust::kUnverified);
   if (SendTelephoneEvent(sending)) {
     timestamp_ += kFrameSamples;
     return;

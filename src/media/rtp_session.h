@@ -1,9 +1,21 @@
 // media/rtp_session.h: one RTP endpoint (one call leg) on a media thread: its UDP socket,
-// where to send (announced address, then latched to where packets really come from:
-// symmetric RTP), the send state (SSRC, sequence, timestamp), received audio waiting for the
-// tick, DTMF decoding (RFC 4733 always, in-band when enabled) and DTMF sending. What the
-// session plays (its source) is decided by the MediaThread, which owns every RtpSession and
-// is the only thread that touches it.
+// which source it accepts and where it sends, the send state (SSRC, sequence, timestamp),
+// received audio waiting for the tick, DTMF decoding (RFC 4733 always, in-band when enabled)
+// and DTMF sending. What the session plays (its source) is decided by the MediaThread, which
+// owns every RtpSession and is the only thread that touches it.
+//
+// Strict source rules (Asterisk's strictrtp learning, against RTP Bleed / CVE-2017-14099):
+// - a packet from the negotiated address:port is always accepted and latches the session to
+//   it (it also takes over from a learned source);
+// - while nothing is latched, another source (a phone behind NAT) is latched once it sent
+//   `learning_packets` packets in a row with one SSRC and consecutive sequence numbers, within
+//   `learning_window` of the first packet since the remote was (re)set; the packets of the
+//   probation are dropped;
+// - once latched, packets from any other address are dropped (kForeignSource) before DTMF
+//   decoding, playing or recording, and the session sends to the latched source;
+// - only SetRemote with a different address starts learning again.
+// A kUnverified session sends nothing until it has latched (no reflection towards an address
+// that never sent us RTP); a kNegotiated one sends to the negotiated address until then.
 #pragma once
 
 #include <sys/socket.h>
@@ -12,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,9 +53,25 @@ class RtpSession {
     virtual void OnDigit(RtpSession& session, char digit, DtmfSource source) = 0;
   };
 
+  // What OnDatagram did with a datagram.
+  enum class Verdict : uint8_t { kAccepted, kMalformed, kNoRemote, kLearning, kForeignSource };
+  static constexpr size_t kVerdictCount = 5;
+
+  struct SourcePolicy {
+    Duration learning_window = std::chrono::seconds(3);
+    int learning_packets = 3;
+    PeerTrust trust = PeerTrust::kNegotiated;
+  };
+
+  struct Timeouts {
+    Duration rtp;       // sendrecv
+    Duration hold;      // any other direction
+    Duration no_media;  // kUnverified session that never received media
+  };
+
   // Takes ownership of fd (a bound, non-blocking UDP socket). seed randomizes SSRC, first
   // sequence number and timestamp.
-  RtpSession(SessionId id, int fd, uint16_t local_port, uint64_t seed);
+  RtpSession(SessionId id, int fd, uint16_t local_port, uint64_t seed, const SourcePolicy& policy);
   ~RtpSession();  // closes the socket
   RtpSession(const RtpSession&) = delete;
   RtpSession& operator=(const RtpSession&) = delete;
@@ -60,9 +89,10 @@ class RtpSession {
   void QueueDtmf(const std::string& digits);
 
   // --- receive ---
-  // One datagram from the socket (untrusted).
-  void OnDatagram(std::span<const uint8_t> datagram, const sockaddr_storage& from,
-                  socklen_t from_len, TimePoint now, Observer& observer);
+  // One datagram from the socket (untrusted). Only kAccepted packets reach the audio, the
+  // DTMF decoders and the activity timer.
+  Verdict OnDatagram(std::span<const uint8_t> datagram, const sockaddr_storage& from,
+                     socklen_t from_len, TimePoint now, Observer& observer);
   // Start of a tick: takes one 20 ms frame of received audio, if there is one.
   void TakeReceivedFrame();
   // This tick's received frame (kFrameSamples), or nullptr when nothing arrived in time.
@@ -74,8 +104,12 @@ class RtpSession {
   // on hold, but the RTP clock still advances.
   void SendTick(const int16_t* frame);
 
-  // True once, when a remote is set, not on hold, and nothing arrived for timeout.
-  bool CheckTimeout(TimePoint now, Duration timeout);
+  // The inactivity limit that expired, reported once per session; nullopt while none has
+  // (or without a remote). See MediaEvent::Timeout.
+  std::optional<MediaEvent::Timeout> CheckTimeout(TimePoint now, const Timeouts& timeouts);
+
+  // Whether a source is latched, and whether it is the negotiated address (for tests, logs).
+  bool latched() const { return latch_ != Latch::kNone; }
 
   // --- source, bridge and recording: managed by the MediaThread ---
   Source source() const { return source_; }
@@ -97,6 +131,14 @@ class RtpSession {
   void set_index(size_t index) { index_ = index; }
 
  private:
+  enum class Latch : uint8_t { kNone, kLearned, kNegotiated };
+
+  // Applies the source rules to a parsed packet from `from`.
+  Verdict CheckSource(const RtpHeader& header, const sockaddr_storage& from, socklen_t from_len,
+                      TimePoint now);
+  // One more packet of a learning candidate; true when the candidate has proved itself.
+  bool Probation(const RtpHeader& header, const sockaddr_storage& from, socklen_t from_len);
+  void LatchTo(Latch kind, const sockaddr_storage& from, socklen_t from_len);
   void OnAudio(G711Law law, const RtpView& packet, Observer& observer);
   bool SendTelephoneEvent(bool sending);
   void SendPacket(uint8_t payload_type, bool marker, uint32_t timestamp,
@@ -106,15 +148,25 @@ class RtpSession {
   const int fd_;
   const uint16_t local_port_;
 
-  // Where to send.
+  const SourcePolicy policy_;
+
+  // Where to send, and what to accept.
   bool has_remote_ = false;
   RemoteMedia remote_;
   G711Law law_ = G711Law::kMuLaw;
-  sockaddr_storage announced_{};
+  sockaddr_storage announced_{};  // the negotiated address
   socklen_t announced_len_ = 0;
-  sockaddr_storage destination_{};
+  sockaddr_storage destination_{};  // announced_, or the latched source once there is one
   socklen_t destination_len_ = 0;
-  bool latched_ = false;
+  Latch latch_ = Latch::kNone;
+  // Learning: the window opens with the first packet after the remote was (re)set.
+  bool learning_open_ = false;
+  TimePoint learning_since_{};
+  sockaddr_storage candidate_{};
+  socklen_t candidate_len_ = 0;
+  uint32_t candidate_ssrc_ = 0;
+  uint16_t candidate_sequence_ = 0;
+  int candidate_packets_ = 0;
 
   // Send state.
   uint32_t ssrc_;
@@ -140,7 +192,9 @@ class RtpSession {
   bool has_rx_frame_ = false;
   TelephoneEventDecoder event_decoder_;
   std::unique_ptr<InbandDtmfDetector> inband_detector_;
-  TimePoint last_activity_{};
+  TimePoint last_activity_{};  // last accepted packet, or last change of direction
+  TimePoint remote_set_at_{};  // when the first remote was set
+  bool ever_received_ = false;
   bool timeout_reported_ = false;
 
   Source source_ = Source::kSilence;

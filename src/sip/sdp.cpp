@@ -326,6 +326,21 @@ Direction EffectiveDirection(const SessionDescription& description) {
   return FromFlags(Sends(description.direction), false);
 }
 
+Status CheckMediaAddress(const SessionDescription& description,
+                         const std::vector<IpNetwork>& media_networks) {
+  auto address = IpAddress::Parse(description.connection_ip);
+  if (!address) return Error{"connection address is not an IP address"};
+  const std::string& ip = description.connection_ip;
+  if (address->IsUnspecified()) return Status::Ok();  // hold: we send nothing
+  if (address->IsMulticast()) return Error{"multicast connection address " + ip + " refused"};
+  if (address->IsBroadcast()) return Error{"broadcast connection address " + ip + " refused"};
+  if (address->IsReserved()) return Error{"reserved connection address " + ip + " refused"};
+  if (!InAnyNetwork(*address, media_networks)) {
+    return Error{"connection address " + ip + " is outside the media networks"};
+  }
+  return Status::Ok();
+}
+
 Result<NegotiatedAudio> NegotiateAnswer(const SessionDescription& offer,
                                         const NegotiationPolicy& policy) {
   std::optional<std::pair<uint8_t, Codec>> chosen;

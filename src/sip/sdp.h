@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ip_network.h"
 #include "common/result.h"
 
 namespace hotline::sip {
@@ -68,6 +69,14 @@ Result<SessionDescription> ParseSdp(std::string_view text);
 
 // The peer's direction with c=0.0.0.0 taken into account (then it will not receive).
 Direction EffectiveDirection(const SessionDescription& description);
+
+// Whether we may send media to the description's connection address: refused when it is
+// multicast, broadcast or reserved (240.0.0.0/4), or outside `media_networks` (empty = any
+// unicast address). c=0.0.0.0 / :: (old-style hold: "do not send to me") is accepted. The
+// error says why (the call layer answers 488). Refusing these keeps Hotline from being an
+// amplifier that streams to a third party named in an unauthenticated offer.
+Status CheckMediaAddress(const SessionDescription& description,
+                         const std::vector<IpNetwork>& media_networks = {});
 
 struct NegotiatedAudio {
   std::string remote_ip;

@@ -225,6 +225,53 @@ TEST(ConfigTest, AllScalarKeysAreRead) {
   EXPECT_EQ(config->dial_plan[0].language, "zh");
 }
 
+TEST(ConfigTest, MediaSecurityAndLimitKeys) {
+  auto defaults = ParseConfig("# defaults\n", "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_TRUE(defaults->media_networks.empty());  // any unicast address
+  EXPECT_EQ(defaults->rtp_learning_ms, 3000);
+  EXPECT_EQ(defaults->rtp_learning_packets, 3);
+  EXPECT_EQ(defaults->rtp_port_quarantine_s, 10);
+  EXPECT_EQ(defaults->hold_timeout_s, 3600);
+  EXPECT_EQ(defaults->unauthenticated_no_media_timeout_s, 300);
+  EXPECT_EQ(defaults->max_call_duration_s, 14400);
+  EXPECT_EQ(defaults->max_unauthenticated_calls, 500);
+  EXPECT_EQ(defaults->max_unauthenticated_calls_per_source, 20);
+
+  auto config = ParseConfig(
+      "media_networks: [\"10.0.0.0/8\", \"2001:db8::/32\", 192.0.2.7]\n"
+      "rtp_learning_ms: 1500\nrtp_learning_packets: 2\nrtp_port_quarantine_s: 30\n"
+      "hold_timeout_s: 600\nunauthenticated_no_media_timeout_s: 60\nmax_call_duration_s: 7200\n"
+      "max_unauthenticated_calls: 100\nmax_unauthenticated_calls_per_source: 5\n",
+      "t.yaml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  ASSERT_EQ(config->media_networks.size(), 3u);
+  EXPECT_EQ(config->media_networks[0].prefix, 8);
+  EXPECT_EQ(config->media_networks[1].prefix, 32);
+  EXPECT_EQ(config->media_networks[2].prefix, 32);
+  EXPECT_EQ(config->rtp_learning_ms, 1500);
+  EXPECT_EQ(config->rtp_learning_packets, 2);
+  EXPECT_EQ(config->rtp_port_quarantine_s, 30);
+  EXPECT_EQ(config->hold_timeout_s, 600);
+  EXPECT_EQ(config->unauthenticated_no_media_timeout_s, 60);
+  EXPECT_EQ(config->max_call_duration_s, 7200);
+  EXPECT_EQ(config->max_unauthenticated_calls, 100);
+  EXPECT_EQ(config->max_unauthenticated_calls_per_source, 5);
+
+  EXPECT_THAT(MustFail("media_networks: [\"10.0.0.0/40\"]\n"),
+              HasSubstr("t.yaml:1: media_networks: network \"10.0.0.0/40\": prefix must be 0-32"));
+  EXPECT_THAT(MustFail("\nmedia_networks: [intranet]\n"),
+              HasSubstr("t.yaml:2: media_networks: network \"intranet\""));
+  EXPECT_THAT(MustFail("media_networks: 10.0.0.0/8\n"),
+              HasSubstr("t.yaml:1: media_networks must be a list"));
+  // "ended within 5 minutes": the no-media timeout cannot be set longer.
+  EXPECT_THAT(MustFail("unauthenticated_no_media_timeout_s: 301\n"),
+              HasSubstr("t.yaml:1: unauthenticated_no_media_timeout_s must be an integer from 1 "
+                        "to 300"));
+  EXPECT_THAT(MustFail("rtp_learning_packets: 0\n"), HasSubstr("rtp_learning_packets"));
+  EXPECT_THAT(MustFail("max_call_duration_s: 0\n"), HasSubstr("max_call_duration_s"));
+}
+
 TEST(ConfigTest, EmptyDocumentGivesDefaults) {
   auto config = ParseConfig("# nothing here\n", "empty.yaml");
   ASSERT_TRUE(config.ok()) << config.error().message;

@@ -1,6 +1,7 @@
 // tests/unit/media/rtp_test_peer.h: test helpers for the media engine. RtpPeer plays the
-// remote party of a call: its own UDP socket on 127.0.0.1 and a thread that streams G.711
-// frames every 20 ms and keeps every packet it receives. EventLog collects MediaEvents.
+// remote party of a call (or an attacker): its own UDP socket on 127.0.0.1 (or another loopback
+// address) and a thread that streams G.711 frames every 20 ms (one SSRC, consecutive sequence
+// numbers) and keeps every packet it receives. EventLog collects MediaEvents.
 // WaitUntil polls a condition until a deadline (no sleeping for luck).
 #pragma once
 
@@ -77,11 +78,11 @@ class RtpPeer {
     std::vector<uint8_t> payload;
   };
 
-  RtpPeer() {
+  explicit RtpPeer(const char* bind_ip = "127.0.0.1") {
     fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    inet_pton(AF_INET, bind_ip, &address.sin_addr);
     bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
     socklen_t len = sizeof address;
     getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &len);

@@ -284,6 +284,78 @@ TEST(Sdp, HoldWithZeroConnection) {
   EXPECT_EQ(n.local_direction, Direction::kInactive);
 }
 
+// The connection address of an offer decides where we would stream: never to a group, a
+// broadcast or a reserved address, never outside the configured media networks (an
+// unauthenticated offer must not turn Hotline into an amplifier aimed at a third party).
+Status AddressCheck(const std::string& connection, const std::vector<std::string>& networks = {}) {
+  auto offer = ParseSdp(Offer("m=audio 4000 RTP/AVP 0\r\n", connection));
+  EXPECT_TRUE(offer.ok()) << connection;
+  if (!offer.ok()) return Error{"unparsable"};
+  std::vector<IpNetwork> parsed;
+  for (const auto& text : networks) {
+    auto network = IpNetwork::Parse(text);
+    EXPECT_TRUE(network.ok()) << text;
+    if (network.ok()) parsed.push_back(*network);
+  }
+  return CheckMediaAddress(*offer, parsed);
+}
+
+TEST(Sdp, MediaAddressCheckRefusesMulticastBroadcastAndReserved) {
+  EXPECT_TRUE(AddressCheck("c=IN IP4 192.0.2.10\r\n").ok());
+  EXPECT_TRUE(AddressCheck("c=IN IP4 127.0.0.2\r\n").ok());
+  EXPECT_TRUE(AddressCheck("c=IN IP6 2001:db8::1\r\n").ok());
+  // c=0.0.0.0 is old-style hold: accepted (we send nothing there).
+  EXPECT_TRUE(AddressCheck("c=IN IP4 0.0.0.0\r\n").ok());
+  EXPECT_TRUE(AddressCheck("c=IN IP6 ::\r\n").ok());
+
+  Status multicast = AddressCheck("c=IN IP4 239.1.2.3/127\r\n");
+  EXPECT_FALSE(multicast.ok());
+  EXPECT_NE(multicast.message().find("multicast"), std::string::npos) << multicast.message();
+  EXPECT_FALSE(AddressCheck("c=IN IP4 224.0.0.1\r\n").ok());
+  EXPECT_FALSE(AddressCheck("c=IN IP6 ff02::1\r\n").ok());
+  EXPECT_FALSE(AddressCheck("c=IN IP6 ::ffff:239.1.2.3\r\n").ok());  // mapped IPv4
+  Status broadcast = AddressCheck("c=IN IP4 255.255.255.255\r\n");
+  EXPECT_FALSE(broadcast.ok());
+  EXPECT_NE(broadcast.message().find("broadcast"), std::string::npos) << broadcast.message();
+  EXPECT_FALSE(AddressCheck("c=IN IP4 240.0.0.1\r\n").ok());
+}
+
+TEST(Sdp, MediaAddressCheckHonoursTheMediaNetworks) {
+  std::vector<std::string> networks = {"10.0.0.0/8", "192.0.2.0/24", "2001:db8::/32"};
+  EXPECT_TRUE(AddressCheck("c=IN IP4 10.20.30.40\r\n", networks).ok());
+  EXPECT_TRUE(AddressCheck("c=IN IP4 192.0.2.200\r\n", networks).ok());
+  EXPECT_TRUE(AddressCheck("c=IN IP6 2001:db8:5::9\r\n", networks).ok());
+  Status outside = AddressCheck("c=IN IP4 198.51.100.7\r\n", networks);
+  EXPECT_FALSE(outside.ok());
+  EXPECT_NE(outside.message().find("outside the media networks"), std::string::npos);
+  EXPECT_FALSE(AddressCheck("c=IN IP4 192.0.3.1\r\n", networks).ok());
+  EXPECT_FALSE(AddressCheck("c=IN IP6 2001:db9::1\r\n", networks).ok());
+  // Hold is not an address we send to: accepted whatever the networks.
+  EXPECT_TRUE(AddressCheck("c=IN IP4 0.0.0.0\r\n", networks).ok());
+  // Media-level c= is the one checked.
+  auto offer = ParseSdp(Offer("m=audio 4000 RTP/AVP 0\r\nc=IN IP4 239.0.0.9\r\n"));
+  ASSERT_TRUE(offer.ok());
+  EXPECT_FALSE(CheckMediaAddress(*offer).ok());
+}
+
+TEST(Sdp, IpNetworkParsing) {
+  EXPECT_TRUE(IpNetwork::Parse("127.0.0.1").ok());  // one host
+  EXPECT_TRUE(IpNetwork::Parse("0.0.0.0/0").ok());
+  EXPECT_TRUE(IpNetwork::Parse("::/0").ok());
+  EXPECT_FALSE(IpNetwork::Parse("10.0.0.0/33").ok());
+  EXPECT_FALSE(IpNetwork::Parse("10.0.0.0/").ok());
+  EXPECT_FALSE(IpNetwork::Parse("10.0.0.0/8x").ok());
+  EXPECT_FALSE(IpNetwork::Parse("example.com/8").ok());
+  auto host = IpNetwork::Parse("127.0.0.1");
+  ASSERT_TRUE(host.ok());
+  EXPECT_TRUE(host->Contains(*IpAddress::Parse("127.0.0.1")));
+  EXPECT_FALSE(host->Contains(*IpAddress::Parse("127.0.0.2")));
+  auto v4 = IpNetwork::Parse("10.1.2.3/8");  // host bits ignored
+  ASSERT_TRUE(v4.ok());
+  EXPECT_TRUE(v4->Contains(*IpAddress::Parse("10.255.0.1")));
+  EXPECT_FALSE(v4->Contains(*IpAddress::Parse("2001:db8::1")));
+}
+
 TEST(Sdp, ResumeAfterHold) {
   NegotiatedAudio n = Negotiate(Offer("m=audio 4000 RTP/AVP 8\r\na=sendrecv\r\n"));
   EXPECT_EQ(n.local_direction, Direction::kSendRecv);
