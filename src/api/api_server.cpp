@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <cerrno>
 
 #include "api/http_session.h"
@@ -28,8 +29,7 @@ ApiServer::ApiServer(ApiServerOptions options, const Config& config, call::Contr
       post_to_control_(std::move(post_to_control)),
       reload_flows_(std::move(reload_flows)),
       clock_(clock),
-      acceptor_(io_),
-      accept_timer_(io_) {}
+      plain_(io_, false) {}
 
 ApiServer::~ApiServer() {
   Stop();
@@ -61,26 +61,73 @@ Status ApiServer::Start() {
   }
   connections_ = std::make_shared<ConnectionLimiter>(total, options_.max_connections_per_source);
 
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(options_.listen, ec);
-  if (ec) return Error{"HTTP API: bad listen address " + options_.listen + ": " + ec.message()};
-  tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error{"HTTP API: cannot listen on " + options_.listen + ":" +
-                 std::to_string(options_.port) + ": " + ec.message()};
+  if (auto listening = Listen(plain_, options_.port); !listening.ok()) return listening;
+  if (options_.https_port != 0) {
+    if (auto loaded = LoadTls(); !loaded.ok()) return loaded;
+    tls_ = std::make_unique<Listener>(io_, true);
+    if (auto listening = Listen(*tls_, options_.https_port); !listening.ok()) return listening;
   }
   thread_ = std::thread([this] { Run(); });
   return Status::Ok();
 }
 
+Status ApiServer::Listen(Listener& listener, uint16_t port) {
+  const char* what = listener.secure ? "HTTPS" : "HTTP API";
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(options_.listen, ec);
+  if (ec) {
+    return Error{std::string(what) + ": bad listen address " + options_.listen + ": " +
+                 ec.message()};
+  }
+  tcp::endpoint endpoint(address, port);
+  auto& acceptor = listener.acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error{std::string(what) + ": cannot listen on " + options_.listen + ":" +
+                 std::to_string(port) + ": " + ec.message()};
+  }
+  return Status::Ok();
+}
+
+// TLS 1.2 and 1.3 only (no SSLv3, TLS 1.0 or 1.1), server side, the certificate chain and key
+// from PEM files.
+Status ApiServer::LoadTls() {
+  namespace ssl = boost::asio::ssl;
+  ssl_.emplace(ssl::context::tls_server);
+  ssl::context& context = *ssl_;
+  boost::system::error_code ec;
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                      ec);
+  if (!ec && SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION) != 1) {
+    return Error{"HTTPS: cannot require TLS 1.2"};
+  }
+  if (!ec) context.use_certificate_chain_file(options_.tls_certificate, ec);
+  if (ec) {
+    return Error{"HTTPS: cannot load the certificate " + options_.tls_certificate + ": " +
+                 ec.message()};
+  }
+  context.use_private_key_file(options_.tls_key, ssl::context::pem, ec);
+  if (ec) return Error{"HTTPS: cannot load the key " + options_.tls_key + ": " + ec.message()};
+  return Status::Ok();
+}
+
 std::string ApiServer::address() const {
   boost::system::error_code ec;
-  auto endpoint = acceptor_.local_endpoint(ec);
+  auto endpoint = plain_.acceptor.local_endpoint(ec);
   if (ec) return options_.listen + ":" + std::to_string(options_.port);
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+std::string ApiServer::https_address() const {
+  if (!tls_) return "";
+  boost::system::error_code ec;
+  auto endpoint = tls_->acceptor.local_endpoint(ec);
+  if (ec) return options_.listen + ":" + std::to_string(options_.https_port);
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
@@ -88,18 +135,21 @@ void ApiServer::Run() {
   pthread_setname_np(pthread_self(), "hotline-api");
   if (!stop_requested_.load()) api_->SeedUsers(options_.seed_demo_users);
   hub_->Start();
-  Accept();
+  Accept(plain_);
+  if (tls_) Accept(*tls_);
   io_.run();
 }
 
-void ApiServer::Accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    OnAccept(ec, std::move(socket));
-  });
+void ApiServer::Accept(Listener& listener) {
+  listener.acceptor.async_accept(
+      [this, &listener](boost::system::error_code ec, tcp::socket socket) {
+        OnAccept(listener, ec, std::move(socket));
+      });
 }
 
-void ApiServer::OnAccept(boost::system::error_code ec, tcp::socket socket) {
-  if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+void ApiServer::OnAccept(Listener& listener, boost::system::error_code ec, tcp::socket socket) {
+  const char* what = listener.secure ? "HTTPS" : "HTTP API";
+  if (ec == boost::asio::error::operation_aborted || !listener.acceptor.is_open()) return;
   if (ec) {
     // Out of descriptors (EMFILE/ENFILE) or kernel memory: the pending connection stays in
     // the backlog; accepting again at once would fail again at once (a busy loop writing a
@@ -107,20 +157,20 @@ void ApiServer::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     bool resources = ec == boost::asio::error::no_descriptors || ec.value() == ENFILE ||
                      ec == boost::asio::error::no_buffer_space ||
                      ec == boost::asio::error::no_memory;
-    auto step = accept_backoff_.Failed(resources ? AcceptBackoff::Failure::kOutOfResources
-                                                 : AcceptBackoff::Failure::kOther);
+    auto step = listener.backoff.Failed(resources ? AcceptBackoff::Failure::kOutOfResources
+                                                  : AcceptBackoff::Failure::kOther);
     if (step.log) {
-      HLOG_WARN("HTTP API: accept failed: {}; pausing new connections ({} open)", ec.message(),
+      HLOG_WARN("{}: accept failed: {}; pausing new connections ({} open)", what, ec.message(),
                 connections_->open());
     }
-    accept_timer_.expires_after(step.wait);
-    accept_timer_.async_wait([this](boost::system::error_code wait_ec) {
-      if (!wait_ec) Accept();
+    listener.timer.expires_after(step.wait);
+    listener.timer.async_wait([this, &listener](boost::system::error_code wait_ec) {
+      if (!wait_ec) Accept(listener);
     });
     return;
   }
-  if (auto failures = accept_backoff_.Succeeded()) {
-    HLOG_INFO("HTTP API: accepting connections again ({} failed attempt(s) meanwhile)", *failures);
+  if (auto failures = listener.backoff.Succeeded()) {
+    HLOG_INFO("{}: accepting connections again ({} failed attempt(s) meanwhile)", what, *failures);
   }
   boost::system::error_code endpoint_ec;
   auto endpoint = socket.remote_endpoint(endpoint_ec);
@@ -133,11 +183,25 @@ void ApiServer::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     // later part waits for the client's delayed ACK, 40 ms per request.
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<HttpSession>(std::move(socket), *api_, *hub_, source,
-                                  ConnectionSlot(connections_, source))
-        ->Start();
+    if (listener.secure) {
+      std::make_shared<HttpSession<TlsStream>>(std::move(socket), *ssl_, *api_, *hub_, source,
+                                               ConnectionSlot(connections_, source))
+          ->Start();
+    } else {
+      HttpsRedirect redirect;
+      if (options_.http_redirect && tls_) {
+        redirect.https_port = tls_->acceptor.local_endpoint(ignored).port();
+        redirect.fallback_host = options_.listen == "0.0.0.0" || options_.listen == "::"
+                                     ? std::string("localhost")
+                                     : options_.listen;
+      }
+      std::make_shared<HttpSession<PlainStream>>(std::move(socket), *api_, *hub_, source,
+                                                 ConnectionSlot(connections_, source),
+                                                 std::move(redirect))
+          ->Start();
+    }
   }
-  Accept();
+  Accept(listener);
 }
 
 // Over a cap: a short 503 written without waiting (whatever fits the socket buffer), then
@@ -170,8 +234,12 @@ void ApiServer::Stop() {
   if (stop_requested_.exchange(true)) return;
   boost::asio::post(io_, [this] {
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    accept_timer_.cancel();
+    plain_.acceptor.close(ignored);
+    plain_.timer.cancel();
+    if (tls_) {
+      tls_->acceptor.close(ignored);
+      tls_->timer.cancel();
+    }
     if (hub_) hub_->Stop();
     io_.stop();
   });

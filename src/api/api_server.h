@@ -7,15 +7,20 @@
 // Connections are capped per source address and in total (api/connection_limits.h; beyond a
 // cap a connection gets a short 503 and is closed); when accepting fails for want of file
 // descriptors the accept loop waits (100 ms doubling to 1 s) and logs once per episode.
+// With https_port set, a second listener serves the same routes, console and CTI socket over
+// TLS 1.2+ (Beast over OpenSSL, the certificate and key from PEM files); both listeners share
+// the connection caps. With http_redirect, the plain port redirects browsers to HTTPS.
 // Start/Stop/Join from the main thread; Stop from any thread.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -37,6 +42,10 @@ struct ApiServerOptions {
   bool seed_demo_users = false;  // admin/demo-admin, supervisor/demo-supervisor
   size_t max_connections = 0;    // HTTP + WebSocket in all; 0: DefaultConnectionCap()
   size_t max_connections_per_source = 64;
+  uint16_t https_port = 0;      // 0: no HTTPS
+  std::string tls_certificate;  // PEM certificate chain (HTTPS)
+  std::string tls_key;          // PEM private key (HTTPS)
+  bool http_redirect = false;   // plain HTTP answers 308 to HTTPS (not /healthz, /metrics)
   ApiOptions api;
 };
 
@@ -61,11 +70,25 @@ class ApiServer {
   void Join();
   // "ADDR:PORT" actually bound (port 0 picks one).
   std::string address() const;
+  // The same for HTTPS; "" when HTTPS is off.
+  std::string https_address() const;
 
  private:
+  // One listening port and its accept loop.
+  struct Listener {
+    Listener(boost::asio::io_context& io, bool tls) : acceptor(io), timer(io), secure(tls) {}
+    boost::asio::ip::tcp::acceptor acceptor;
+    boost::asio::steady_timer timer;
+    AcceptBackoff backoff;
+    bool secure;
+  };
+
+  Status Listen(Listener& listener, uint16_t port);
+  Status LoadTls();
   void Run();
-  void Accept();
-  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void Accept(Listener& listener);
+  void OnAccept(Listener& listener, boost::system::error_code ec,
+                boost::asio::ip::tcp::socket socket);
   void Refuse(boost::asio::ip::tcp::socket socket, const std::string& source);
 
   ApiServerOptions options_;
@@ -80,9 +103,9 @@ class ApiServer {
   std::unique_ptr<ControlBridge> bridge_;
   std::unique_ptr<EventsHub> hub_;
   std::unique_ptr<Api> api_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer accept_timer_;
-  AcceptBackoff accept_backoff_;
+  Listener plain_;
+  std::unique_ptr<Listener> tls_;                 // HTTPS, when on
+  std::optional<boost::asio::ssl::context> ssl_;  // its certificate and key
   std::shared_ptr<ConnectionLimiter> connections_;
   uint64_t refused_ = 0;           // connections refused by a cap since the last log line
   TimePoint refused_logged_at_{};  // when a refusal was last logged

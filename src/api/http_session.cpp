@@ -4,6 +4,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 
+#include "api/https_policy.h"
 #include "api/security_headers.h"
 #include "api/ws_session.h"
 #include "common/log.h"
@@ -24,28 +25,68 @@ std::string OriginHost(const std::string& origin) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, Api& api, EventsHub& hub, std::string client_ip,
-                         ConnectionSlot slot)
+// A TLS client has this long to finish its handshake (then the usual idle timeout applies).
+constexpr std::chrono::seconds kHandshakeTimeout{10};
+
+template <class Stream>
+HttpSession<Stream>::HttpSession(tcp::socket socket, Api& api, EventsHub& hub,
+                                 std::string client_ip, ConnectionSlot slot,
+                                 HttpsRedirect redirect) requires(!kSecure)
     : stream_(std::move(socket)),
+      api_(api),
+      hub_(hub),
+      client_ip_(std::move(client_ip)),
+      slot_(std::move(slot)),
+      redirect_(std::move(redirect)) {}
+
+template <class Stream>
+HttpSession<Stream>::HttpSession(tcp::socket socket, boost::asio::ssl::context& context, Api& api,
+                                 EventsHub& hub, std::string client_ip,
+                                 ConnectionSlot slot) requires(kSecure)
+    : stream_(std::move(socket), context),
       api_(api),
       hub_(hub),
       client_ip_(std::move(client_ip)),
       slot_(std::move(slot)) {}
 
-void HttpSession::Start() { ReadHeader(); }
+template <class Stream>
+void HttpSession<Stream>::Start() {
+  if constexpr (kSecure) {
+    beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+    auto self = this->shared_from_this();
+    stream_.async_handshake(boost::asio::ssl::stream_base::server, [self](beast::error_code ec) {
+      if (ec) {
+        // Not TLS (plain HTTP, garbage), an old protocol version or too slow: just closed.
+        HLOG_DEBUG("API: TLS handshake with {} failed: {}", self->client_ip_, ec.message());
+        return;
+      }
+      self->ReadHeader();
+    });
+  } else {
+    ReadHeader();
+  }
+}
 
-void HttpSession::ReadHeader() {
+template <class Stream>
+void HttpSession<Stream>::CloseSend() {
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+template <class Stream>
+void HttpSession<Stream>::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(16 * 1024);
   // The route's limit is set once the header is read (OnHeader); until then none applies.
   parser_->body_limit(boost::none);
-  stream_.expires_after(api_.options().http_idle_timeout);
-  auto self = shared_from_this();
+  beast::get_lowest_layer(stream_).expires_after(api_.options().http_idle_timeout);
+  auto self = this->shared_from_this();
   http::async_read_header(stream_, buffer_, *parser_,
                           [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
-void HttpSession::OnHeader(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::OnHeader(beast::error_code ec) {
   if (ec) {
     if (ec != http::error::end_of_stream && ec != beast::error::timeout) {
       HLOG_DEBUG("API: reading a request from {}: {}", client_ip_, ec.message());
@@ -61,25 +102,37 @@ void HttpSession::OnHeader(beast::error_code ec) {
         return Send(Reply::Fail(BadRequest("bad_request", "malformed HTTP request")), false);
       }
     }
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    CloseSend();
     return;
   }
   const auto& header = parser_->get();
   std::string target(header.target());
   std::string path = target.substr(0, target.find('?'));
+  if constexpr (!kSecure) {
+    if (redirect_.https_port != 0 && RedirectsToHttps(path)) {
+      Reply reply;
+      reply.status = 308;
+      reply.content_type.clear();
+      reply.headers.emplace_back(
+          "Location", HttpsRedirectLocation(std::string(header[http::field::host]), target,
+                                            redirect_.https_port, redirect_.fallback_host));
+      api_.CountResponse(308);
+      return Send(std::move(reply), false);  // the body, if any, is drained
+    }
+  }
   body_limit_ = api_.BodyLimitFor(std::string(header.method_string()), path);
   parser_->body_limit(body_limit_);
   if (parser_->content_length() && *parser_->content_length() > body_limit_) {
     api_.CountResponse(413);
     return Send(Reply::Fail(PayloadTooLarge(body_limit_)), false);
   }
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   http::async_read(stream_, buffer_, *parser_,
                    [self](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
-void HttpSession::OnBody(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::OnBody(beast::error_code ec) {
   if (ec == http::error::body_limit) {
     api_.CountResponse(413);
     return Send(Reply::Fail(PayloadTooLarge(body_limit_)), false);
@@ -88,17 +141,18 @@ void HttpSession::OnBody(beast::error_code ec) {
     HLOG_DEBUG("API: reading a request body from {}: {}", client_ip_, ec.message());
     return;
   }
-  stream_.expires_never();
+  beast::get_lowest_layer(stream_).expires_never();
   if (beast::websocket::is_upgrade(parser_->get())) return Upgrade();
   bool keep_alive = parser_->get().keep_alive();
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   api_.Handle(MakeRequest(), [self, keep_alive](Reply reply) {
     self->api_.CountResponse(reply.status);
     self->Send(std::move(reply), keep_alive);
   });
 }
 
-Request HttpSession::MakeRequest() const {
+template <class Stream>
+Request HttpSession<Stream>::MakeRequest() const {
   const auto& req = parser_->get();
   Request request;
   request.method = std::string(req.method_string());
@@ -115,7 +169,8 @@ Request HttpSession::MakeRequest() const {
   return request;
 }
 
-void HttpSession::Upgrade() {
+template <class Stream>
+void HttpSession<Stream>::Upgrade() {
   Request request = MakeRequest();
   auto fail = [this](ApiError error) {
     api_.CountResponse(error.status);
@@ -139,25 +194,34 @@ void HttpSession::Upgrade() {
   session->Start(parser_->release());
 }
 
-void HttpSession::Drain(size_t so_far) {
+template <class Stream>
+void HttpSession<Stream>::Drain(size_t so_far) {
   constexpr size_t kMaxDrain = 16 << 20;
   if (so_far > kMaxDrain) return;
-  stream_.expires_after(std::chrono::seconds(5));
-  auto self = shared_from_this();
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+  auto self = this->shared_from_this();
   stream_.async_read_some(boost::asio::buffer(drain_),
                           [self, so_far](beast::error_code ec, size_t n) {
                             if (!ec) self->Drain(so_far + n);
                           });
 }
 
-void HttpSession::Send(Reply reply, bool keep_alive) {
+template <class Stream>
+void HttpSession<Stream>::Send(Reply reply, bool keep_alive) {
   unsigned version = parser_ ? parser_->get().version() : 11;
   bool head = parser_ && parser_->get().method() == http::verb::head;
   auto finish = [](auto& res, const Reply& r, bool keep) {
     res.set(http::field::server, "hotline");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-    for (const auto& [name, value] : r.headers) res.insert(name, value);
+    for (const auto& [name, value] : r.headers) {
+      if (kSecure && beast::iequals(name, "Set-Cookie")) {
+        res.insert(name, WithSecureAttribute(value));
+      } else {
+        res.insert(name, value);
+      }
+    }
     for (const auto& [name, value] : SecurityHeaders()) res.set(name, value);
+    if (kSecure) res.set(http::field::strict_transport_security, kStrictTransportSecurity);
     res.keep_alive(keep);
     res.prepare_payload();
   };
@@ -186,14 +250,13 @@ void HttpSession::Send(Reply reply, bool keep_alive) {
     }
     message.emplace(std::move(res));
   }
-  stream_.expires_after(std::chrono::seconds(120));
-  auto self = shared_from_this();
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(120));
+  auto self = this->shared_from_this();
   beast::async_write(stream_, std::move(*message),
                      [self, keep_alive](beast::error_code ec, size_t) {
                        if (ec) return;
                        if (!keep_alive) {
-                         beast::error_code ignored;
-                         self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                         self->CloseSend();
                          // Read what the client is still sending (a refused body) so that
                          // closing does not reset the connection before it reads the reply.
                          self->Drain(0);
@@ -202,5 +265,8 @@ void HttpSession::Send(Reply reply, bool keep_alive) {
                        self->ReadHeader();
                      });
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace hotline::api

@@ -27,34 +27,48 @@ json UserJson(const store::User& user) {
 
 WsSession::WsSession(beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user,
                      std::string token_hash, ConnectionSlot slot)
-    : ws_(std::move(stream)),
+    : ws_(std::in_place_type<PlainWs>, std::move(stream)),
       api_(api),
       hub_(hub),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)),
-      end_timer_(ws_.get_executor()),
+      end_timer_(std::get<PlainWs>(ws_).get_executor()),
+      slot_(std::move(slot)) {
+  interest_.agent_id = user_.agent_id;
+}
+
+WsSession::WsSession(beast::ssl_stream<beast::tcp_stream> stream, Api& api, EventsHub& hub,
+                     store::User user, std::string token_hash, ConnectionSlot slot)
+    : ws_(std::in_place_type<TlsWs>, std::move(stream)),
+      api_(api),
+      hub_(hub),
+      user_(std::move(user)),
+      token_hash_(std::move(token_hash)),
+      end_timer_(std::get<TlsWs>(ws_).get_executor()),
       slot_(std::move(slot)) {
   interest_.agent_id = user_.agent_id;
 }
 
 void WsSession::Start(beast::http::request<beast::http::string_body> request) {
-  beast::get_lowest_layer(ws_).expires_never();
-  websocket::stream_base::timeout timeouts =
-      websocket::stream_base::timeout::suggested(beast::role_type::server);
-  // Nothing heard for this long (a ping goes out half-way): the client is gone.
-  timeouts.idle_timeout = api_.options().ws_idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.read_message_max(kMaxMessage);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "hotline"); }));
   auto self = shared_from_this();
-  ws_.async_accept(request, [self](beast::error_code ec) {
-    if (ec) {
-      HLOG_DEBUG("API: WebSocket accept failed: {}", ec.message());
-      return;
-    }
-    self->SayHello();
+  Visit([&](auto& ws) {
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout timeouts =
+        websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // Nothing heard for this long (a ping goes out half-way): the client is gone.
+    timeouts.idle_timeout = api_.options().ws_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.read_message_max(kMaxMessage);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "hotline"); }));
+    ws.async_accept(request, [self](beast::error_code ec) {
+      if (ec) {
+        HLOG_DEBUG("API: WebSocket accept failed: {}", ec.message());
+        return;
+      }
+      self->SayHello();
+    });
   });
 }
 
@@ -84,7 +98,9 @@ void WsSession::SayHello() {
 
 void WsSession::Read() {
   auto self = shared_from_this();
-  ws_.async_read(buffer_, [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  Visit([&](auto& ws) {
+    ws.async_read(buffer_, [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  });
 }
 
 void WsSession::OnRead(beast::error_code ec) {
@@ -119,17 +135,19 @@ void WsSession::Write() {
     return;
   }
   writing_ = true;
-  ws_.text(true);
   auto self = shared_from_this();
-  ws_.async_write(boost::asio::buffer(outbox_.front()), [self](beast::error_code ec, size_t) {
-    self->outbox_.pop_front();
-    if (ec) {
-      self->closed_ = true;
-      self->writing_ = false;
-      self->hub_.Remove(self.get());
-      return;
-    }
-    self->Write();
+  Visit([&](auto& ws) {
+    ws.text(true);
+    ws.async_write(boost::asio::buffer(outbox_.front()), [self](beast::error_code ec, size_t) {
+      self->outbox_.pop_front();
+      if (ec) {
+        self->closed_ = true;
+        self->writing_ = false;
+        self->hub_.Remove(self.get());
+        return;
+      }
+      self->Write();
+    });
   });
 }
 
@@ -142,10 +160,12 @@ void WsSession::Close() {
 
 void WsSession::CutSocket() {
   end_timer_.cancel();
-  beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
-                                                 ignored);
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  Visit([](auto& ws) {
+    beast::error_code ignored;
+    auto& socket = beast::get_lowest_layer(ws).socket();
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  });
 }
 
 void WsSession::End(const std::string& reason) {
@@ -160,8 +180,10 @@ void WsSession::End(const std::string& reason) {
   end_timer_.async_wait([self](beast::error_code ec) {
     if (!ec) self->CutSocket();
   });
-  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
-                  [self](beast::error_code) { self->CutSocket(); });
+  Visit([&](auto& ws) {
+    ws.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+                   [self](beast::error_code) { self->CutSocket(); });
+  });
 }
 
 void WsSession::ReplyOk(const json& id, json extra) {

@@ -8,20 +8,24 @@
 // timeout (ApiOptions::ws_idle_timeout). When its session ends (sign-out, the user deleted or
 // changed: EventsHub::EndSessions) the socket gets a close frame (1008 with the reason) and
 // is cut within a second whatever the client does. Holds its connection slot (api/
-// connection_limits.h) until destroyed.
+// connection_limits.h) until destroyed. Over plain HTTP (ws://) or HTTPS (wss://): the
+// stream is one of two WebSocket stream types, reached through Visit.
 // Lives on the API thread.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "api/api.h"
 #include "api/connection_limits.h"
@@ -34,6 +38,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(boost::beast::tcp_stream stream, Api& api, EventsHub& hub, store::User user,
             std::string token_hash, ConnectionSlot slot);
+  WsSession(boost::beast::ssl_stream<boost::beast::tcp_stream> stream, Api& api, EventsHub& hub,
+            store::User user, std::string token_hash, ConnectionSlot slot);
 
   // Accepts the upgrade request, then says hello and starts reading.
   void Start(boost::beast::http::request<boost::beast::http::string_body> request);
@@ -59,8 +65,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void ReplyOk(const nlohmann::json& id, nlohmann::json extra = nlohmann::json::object());
   void ReplyError(const nlohmann::json& id, const ApiError& error);
   void CutSocket();
+  // Runs `f` on the WebSocket stream, whichever type it is.
+  template <class F>
+  decltype(auto) Visit(F&& f) {
+    return std::visit(std::forward<F>(f), ws_);
+  }
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  using PlainWs = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using TlsWs = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+  std::variant<PlainWs, TlsWs> ws_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;
   bool writing_ = false;

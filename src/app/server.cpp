@@ -256,6 +256,10 @@ int RunServer(const Config& config) {
   api_options.api.sign_in.per_user = http.login_failures_per_user;
   api_options.api.sign_in.window = std::chrono::seconds(http.login_window_s);
   api_options.api.agent_customer_window = std::chrono::hours(http.agent_customer_window_h);
+  api_options.https_port = static_cast<uint16_t>(config.tls.https_port);
+  api_options.tls_certificate = tls_files->certificate;
+  api_options.tls_key = tls_files->key;
+  api_options.http_redirect = config.tls.http_redirect;
   api::ApiServer api_server(
       api_options, config, call_controller,
       [&stack](std::function<void()> task) { stack.Post(std::move(task)); }, reload_flows, clock);
@@ -276,6 +280,10 @@ int RunServer(const Config& config) {
     return 1;
   }
   HLOG_INFO("HTTP API on {} (console files: {})", api_server.address(), api_options.api.web_root);
+  if (std::string https = api_server.https_address(); !https.empty()) {
+    HLOG_INFO("HTTPS API on {}{}", https,
+              config.tls.http_redirect ? " (plain HTTP redirects to it)" : "");
+  }
   HLOG_INFO("hotline ready: {} SIP user(s), {} dial-plan entr(ies)", config.users.size(),
             config.dial_plan.size());
 

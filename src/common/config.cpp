@@ -399,6 +399,9 @@ void ConfigParser::ParseTls(const YAML::Node& map, int line) {
     Fail(certificate_line != 0 ? certificate_line : (key_line_seen != 0 ? key_line_seen : line),
          "tls: give both certificate and key, or neither (a self-signed one is made)");
   }
+  if (tls.http_redirect && tls.https_port == 0) {
+    Fail(line, "tls: http_redirect needs https_port (plain HTTP would redirect to nowhere)");
+  }
 }
 
 void ConfigParser::ParseSipSecurity(const YAML::Node& map, int line) {

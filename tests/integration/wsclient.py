@@ -1,6 +1,6 @@
 """A minimal WebSocket client (RFC 6455) on the Python standard library, for the API tests:
 handshake with headers (Authorization, Cookie, Origin), text frames out (masked) and in,
-ping answered, close. Not a general client: no extensions, no fragmentation on send."""
+ping answered, close; over TLS (wss://) when given an ssl.SSLContext. Not a general client: no extensions, no fragmentation on send."""
 import base64
 import hashlib
 import json
@@ -20,8 +20,10 @@ class HandshakeError(Exception):
 
 
 class WebSocket:
-    def __init__(self, port, path, headers=None, host="127.0.0.1", timeout=10):
+    def __init__(self, port, path, headers=None, host="127.0.0.1", timeout=10, ssl_context=None):
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        if ssl_context is not None:  # wss://
+            self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
         key = base64.b64encode(os.urandom(16)).decode()
         lines = ["GET %s HTTP/1.1" % path, "Host: %s:%d" % (host, port), "Upgrade: websocket",
                  "Connection: Upgrade", "Sec-WebSocket-Key: " + key, "Sec-WebSocket-Version: 13"]
