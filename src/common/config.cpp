@@ -374,6 +374,7 @@ void ConfigParser::ParseTls(const YAML::Node& map, int line) {
   TlsSettings& tls = config_.tls;
   int certificate_line = 0;
   int key_line_seen = 0;
+  int redirect_line = 0;
   ForEachKey(
       map, "tls", line, {"certificate", "key", "sip_port", "https_port", "http_redirect", "srtp"},
       [&](const std::string& key, const YAML::Node& value, int key_line) {
@@ -389,6 +390,7 @@ void ConfigParser::ParseTls(const YAML::Node& map, int line) {
         } else if (key == "https_port") {
           GetInt(value, key, value_line, 0, 65535, tls.https_port);
         } else if (key == "http_redirect") {
+          redirect_line = value_line;
           GetBool(value, key, value_line, tls.http_redirect);
         } else if (GetNonEmptyString(value, key, value_line, tls.srtp) && tls.srtp != "offer" &&
                    tls.srtp != "require" && tls.srtp != "off") {
@@ -400,7 +402,8 @@ void ConfigParser::ParseTls(const YAML::Node& map, int line) {
          "tls: give both certificate and key, or neither (a self-signed one is made)");
   }
   if (tls.http_redirect && tls.https_port == 0) {
-    Fail(line, "tls: http_redirect needs https_port (plain HTTP would redirect to nowhere)");
+    Fail(redirect_line,
+         "tls: http_redirect needs https_port (plain HTTP would redirect to nowhere)");
   }
 }
 

@@ -807,5 +807,17 @@ TEST_F(ConfigFileTest, WavPromptsResolveAgainstTheConfigDirectory) {
   EXPECT_THAT(refused.error().message, HasSubstr(missing + ":4: prompt file"));
 }
 
+TEST(ConfigTest, HttpsPortAndRedirect) {
+  auto config =
+      ParseConfig(std::string(kBase) + "tls: {https_port: 8443, http_redirect: true}\n", "t.yaml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->tls.https_port, 8443);
+  EXPECT_TRUE(config->tls.http_redirect);
+  std::string message =
+      MustFail(std::string(kBase) + "tls:\n  http_redirect: true\n", "redirect.yaml");
+  EXPECT_THAT(message, HasSubstr("redirect.yaml:12:"));
+  EXPECT_THAT(message, HasSubstr("http_redirect needs https_port"));
+}
+
 }  // namespace
 }  // namespace hotline
