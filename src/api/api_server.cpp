@@ -176,7 +176,7 @@ void ApiServer::OnAccept(Listener& listener, boost::system::error_code ec, tcp::
   auto endpoint = socket.remote_endpoint(endpoint_ec);
   std::string source = endpoint_ec ? "unknown" : endpoint.address().to_string();
   if (!connections_->TryAdd(source)) {
-    Refuse(std::move(socket), source);
+    Refuse(std::move(socket), source, listener.secure);
   } else {
     // A response leaves in several writes (Beast's serializer hands out a bounded number of
     // buffers at a time; the security headers alone take more): without TCP_NODELAY each
@@ -204,9 +204,9 @@ void ApiServer::OnAccept(Listener& listener, boost::system::error_code ec, tcp::
   Accept(listener);
 }
 
-// Over a cap: a short 503 written without waiting (whatever fits the socket buffer), then
-// closed. Logged at most every 10 s, with the count since.
-void ApiServer::Refuse(tcp::socket socket, const std::string& source) {
+// Over a cap: (on plain HTTP) a short 503 written without waiting (whatever fits the socket
+// buffer), then closed. Logged at most every 10 s, with the count since.
+void ApiServer::Refuse(tcp::socket socket, const std::string& source, bool secure) {
   static constexpr char kBusy[] =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
       "Retry-After: 1\r\nConnection: close\r\nContent-Length: 87\r\n\r\n"
@@ -214,7 +214,8 @@ void ApiServer::Refuse(tcp::socket socket, const std::string& source) {
       "retry later\"}}";
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
-  socket.write_some(boost::asio::buffer(kBusy, sizeof(kBusy) - 1), ignored);
+  // On the HTTPS port a plain-text reply would only break the client's handshake: just close.
+  if (!secure) socket.write_some(boost::asio::buffer(kBusy, sizeof(kBusy) - 1), ignored);
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   ++refused_;

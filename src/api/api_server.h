@@ -89,7 +89,7 @@ class ApiServer {
   void Accept(Listener& listener);
   void OnAccept(Listener& listener, boost::system::error_code ec,
                 boost::asio::ip::tcp::socket socket);
-  void Refuse(boost::asio::ip::tcp::socket socket, const std::string& source);
+  void Refuse(boost::asio::ip::tcp::socket socket, const std::string& source, bool secure);
 
   ApiServerOptions options_;
   const Config& config_;

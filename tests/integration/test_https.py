@@ -77,10 +77,24 @@ def closed_without_http(port, payload, wait=20):
         sock.close()
 
 
+PER_SOURCE = 8
+
+
+def tls_handshake_ok(port, cert, source):
+    context = ssl.create_default_context(cafile=cert)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0)) as raw:
+            with context.wrap_socket(raw, server_hostname="127.0.0.1"):
+                return True
+    except (OSError, ssl.SSLError):
+        return False
+
+
 def run(t):
     https_port = H.free_port()
     hl = t.start_hotline(extra={"seed_demo_data": "true"},
-                         raw="tls:\n  https_port: %d\n  http_redirect: true\n" % https_port)
+                         raw="tls:\n  https_port: %d\n  http_redirect: true\n"
+                             "http:\n  max_connections_per_source: %d\n" % (https_port, PER_SOURCE))
     hl.wait_http()
     cert = os.path.join(hl.data_dir, "tls", "hotline-cert.pem")
     t.check(os.path.exists(cert), "a self-signed certificate was made: %s" % cert)
@@ -166,6 +180,28 @@ def run(t):
             % (time.monotonic() - started), got[:100])
     t.check(curl(t, cert, base + "/healthz")[0] == 200 and hl.alive(), "... and HTTPS still serves")
     t.check(hl.http("GET", "/healthz")[0] == 200, "... and plain HTTP too")
+
+    print("-- 6b. the per-source connection cap holds on the HTTPS port")
+    held = [socket.create_connection(("127.0.0.1", https_port), timeout=10,
+                                     source_address=("127.0.0.3", 0)) for _ in range(PER_SOURCE)]
+    time.sleep(0.5)
+    over = socket.create_connection(("127.0.0.1", https_port), timeout=10,
+                                    source_address=("127.0.0.3", 0))
+    over.settimeout(5)  # well below the 10 s handshake timeout, which would also close it
+    try:
+        got = over.recv(100)
+    except ConnectionResetError:
+        got = b""
+    except socket.timeout:
+        got = None  # still open: not refused
+    over.close()
+    t.check(got == b"", "connection %d from 127.0.0.3 is closed at once, nothing written" % (PER_SOURCE + 1), got)
+    t.check(tls_handshake_ok(https_port, cert, "127.0.0.1"), "another address still gets TLS")
+    for sock in held:
+        sock.close()
+    t.check(H.wait_until(lambda: tls_handshake_ok(https_port, cert, "127.0.0.3"), 10),
+            "127.0.0.3 is served again once its connections closed")
+    t.check(curl(t, cert, base + "/healthz")[0] == 200, "... and HTTPS serves")
 
     print("-- 7. http_redirect needs https_port")
     bad = H.Hotline(t, H.config_yaml(raw="tls:\n  http_redirect: true\n"), name="bad")
