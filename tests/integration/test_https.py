@@ -9,7 +9,10 @@ TLS with the self-signed certificate it made in DATA_DIR/tls/:
 3. TLS 1.2 and 1.3 are accepted, TLS 1.1 and 1.0 refused (openssl s_client).
 4. Plain HTTP answers 308 to the same path and query on https://<host>:<https_port> (a POST
    too), except /healthz and /metrics which monitoring scrapes over HTTP.
-5. A wss:// CTI WebSocket (Python ssl, browser-like Origin) gets its hello and answers a ping.
+5. A wss:// CTI WebSocket (Python ssl, browser-like Origin) gets its hello and answers a ping;
+   Chromium (tests/e2e/https.e2e.mjs, when node, Chromium and the built console are there)
+   opens the plain-HTTP address, lands on HTTPS, signs in, connects its CTI socket over wss://
+   and holds a Secure, HttpOnly session cookie.
 6. Garbage bytes, a plain HTTP request, and a client that never starts its handshake on the
    HTTPS port get a closed connection (the last within the 10 s handshake timeout), and the
    server keeps serving.
@@ -17,6 +20,7 @@ TLS with the self-signed certificate it made in DATA_DIR/tls/:
 import json
 import os
 import re
+import shutil
 import socket
 import ssl
 import subprocess
@@ -168,6 +172,23 @@ def run(t):
         t.check(False, "a ws:// upgrade on the redirecting plain port is not served")
     except wsclient.HandshakeError as e:
         t.check(e.status == 308, "a ws:// upgrade on the redirecting plain port gets 308", e)
+
+    print("-- 5b. Chromium over HTTPS (tests/e2e/https.e2e.mjs)")
+    web = os.path.join(t.source_dir, "web")
+    if not shutil.which("node") or not os.access("/usr/bin/chromium", os.X_OK) or \
+            not os.path.isdir(os.path.join(web, "node_modules", "playwright-core")) or \
+            not os.path.exists(os.path.join(web, "dist", "index.html")):
+        print("SKIP the browser part: node, /usr/bin/chromium, web/node_modules/playwright-core "
+              "or web/dist missing (web/build.sh)")
+    else:
+        out = subprocess.run(["node", os.path.join(t.source_dir, "tests", "e2e", "https.e2e.mjs"),
+                              "--plain", "http://127.0.0.1:%d" % hl.http_port, "--https", base,
+                              "--username", "supervisor", "--password", "demo-supervisor"],
+                             capture_output=True, text=True, timeout=120)
+        print(out.stdout + out.stderr)
+        t.check(out.returncode == 0 and "FAIL" not in out.stdout,
+                "Chromium: redirected to HTTPS, signs in, CTI socket over wss://, Secure cookie",
+                H.tail(out.stdout + out.stderr, 10))
 
     print("-- 6. not TLS, or no handshake, on the HTTPS port: closed")
     closed, got = closed_without_http(https_port, os.urandom(2000))
