@@ -335,6 +335,14 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     GetInt(value, key, line, 1, 86400, c.no_answer_timeout_s);
   } else if (key == "record_calls") {
     GetBool(value, key, line, c.record_calls);
+  } else if (key == "readback_max_digits") {
+    GetInt(value, key, line, 1, 256, c.readback_max_digits);
+  } else if (key == "readback_timeout_s") {
+    GetInt(value, key, line, 1, 3600, c.readback_timeout_s);
+  } else if (key == "tts_cache_memory_mb") {
+    GetInt(value, key, line, 1, 65536, c.tts_cache_memory_mb);
+  } else if (key == "tts_cache_disk_mb") {
+    GetInt(value, key, line, 1, 1048576, c.tts_cache_disk_mb);
   } else if (key == "user_voicemail") {
     GetBool(value, key, line, c.user_voicemail);
   } else if (key == "seed_demo_data") {
@@ -989,6 +997,10 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "register_max_expires_s",
                                                   "no_answer_timeout_s",
                                                   "record_calls",
+                                                  "readback_max_digits",
+                                                  "readback_timeout_s",
+                                                  "tts_cache_memory_mb",
+                                                  "tts_cache_disk_mb",
                                                   "seed_demo_data",
                                                   "user_voicemail",
                                                   "tone_region",
