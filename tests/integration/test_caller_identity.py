@@ -31,8 +31,12 @@ def scenario_with_header(t, header):
     return path
 
 
-def offered_call(t, hl, ws, agent_phone, caller, local_ip, keys, what, scenario="uac_call.xml"):
-    """Places a call to 100 and returns the call.offered event the agent gets, and the CDR."""
+def offered_call(t, hl, ws, tone, caller, local_ip, keys, what, scenario="uac_call.xml"):
+    """Places a call to 100 and returns the call.offered event the agent gets, and the CDR.
+    The agent's phone registers anew for each call (the test outlasts one registration)."""
+    phone = H.sipp_callee(t, hl, "1004", "uas_answer.xml", timeout_s=120,
+                          subs={"MEDIA": H.media_stream_start(tone) + '  <pause milliseconds="1500"/>\n',
+                                "ENDING": "UAS_BYE"})
     uac = H.Sipp(t, scenario, "100", hl.sip_port, local_ip=local_ip, name="caller_" + what,
                  subs={"FROM": caller, "MEDIA": keys, "ENDING": "WAIT_BYE", "TIMEOUT_MS": 60000},
                  timeout_s=90).start()
@@ -40,6 +44,7 @@ def offered_call(t, hl, ws, agent_phone, caller, local_ip, keys, what, scenario=
     t.check(event is not None, "%s: the agent is offered the call" % what, H.tail(hl.log(), 20))
     r = uac.wait(60)
     t.check(r.rc == 0, "%s: the call was answered by the agent and ended" % what, r.detail())
+    t.check(phone.wait(10).rc == 0, "%s: the agent's phone answered and hung up" % what)
     ended = ws.recv_json(15, want=lambda m: m.get("type") == "call.ended")
     t.check(ended is not None, "%s: call.ended" % what)
     callcenter.wait_state(t, hl, "1004", "ready", timeout=15)  # after wrap-up
@@ -52,9 +57,6 @@ def run(t):
     hl = callcenter.start(t)
     hl.wait_http()
     tone = H.make_tone(t.path("t1000.ulaw.wav"), 1000, 60, ulaw=True)
-    phone = H.sipp_callee(t, hl, "1004", "uas_answer.xml", calls=4, timeout_s=300,
-                          subs={"MEDIA": H.media_stream_start(tone) + '  <pause milliseconds="1500"/>\n',
-                                "ENDING": "UAS_BYE"})
     ws = callcenter.cti_socket(t, hl, "1004", "demo1004")
     callcenter.cti_command(t, ws, 1, "ready")
     callcenter.wait_state(t, hl, "1004", "ready")
@@ -62,7 +64,7 @@ def run(t):
 
     print("-- 1. spoofed %s (with P-Asserted-Identity) from an unauthenticated phone" % VIP)
     spoof = scenario_with_header(t, "P-Asserted-Identity: <sip:%s@127.0.0.2>" % VIP)
-    event, row = offered_call(t, hl, ws, phone, VIP, H.LOCAL_IP, support, "spoofed", scenario=spoof)
+    event, row = offered_call(t, hl, ws, tone, VIP, H.LOCAL_IP, support, "spoofed", scenario=spoof)
     data = event.get("data", {})
     print("   offered: caller %s verified %s data %s" % (event.get("caller"), event.get("caller_verified"), data))
     t.check(event.get("caller") == VIP and event.get("caller_verified") is False,
@@ -75,7 +77,7 @@ def run(t):
     t.check(row and row["queue"] == "support", "routed to support, not the vip queue", row)
 
     print("-- 2. %s from the trusted trunk" % VIP)
-    event, row = offered_call(t, hl, ws, phone, VIP, H.TRUNK_IP, support, "trunk")
+    event, row = offered_call(t, hl, ws, tone, VIP, H.TRUNK_IP, support, "trunk")
     data = event.get("data", {})
     t.check(event.get("caller") == VIP and event.get("caller_verified") is True,
             "the pop shows the number verified", event)
@@ -85,7 +87,7 @@ def run(t):
 
     print("-- 3. the trusted trunk asserts the caller with P-Asserted-Identity")
     asserted = scenario_with_header(t, "P-Asserted-Identity: \"Caller\" <sip:%s@%s>" % (VIP, H.TRUNK_IP))
-    event, row = offered_call(t, hl, ws, phone, "anonymous", H.TRUNK_IP, support, "asserted", scenario=asserted)
+    event, row = offered_call(t, hl, ws, tone, "anonymous", H.TRUNK_IP, support, "asserted", scenario=asserted)
     t.check(event.get("caller") == VIP and event.get("caller_verified") is True,
             "the asserted number is the verified caller", event)
     t.check(row and str(row["from_number"]) == VIP and row["queue"] == "vip",
@@ -96,14 +98,13 @@ def run(t):
             H.media_info("6222020001#", lead_ms=3000, gap_ms=150, first_cseq=12) +
             H.media_info("1234#", lead_ms=2500, gap_ms=150, first_cseq=30) +
             H.media_info("2", lead_ms=14000, first_cseq=40))
-    event, row = offered_call(t, hl, ws, phone, "13700137000", H.LOCAL_IP, keys, "PIN")
+    event, row = offered_call(t, hl, ws, tone, "13700137000", H.LOCAL_IP, keys, "PIN")
     data = event.get("data", {})
     t.check(re.search(r"caller verified by account and PIN", hl.log()) is not None,
             "the log says the caller was verified by account and PIN")
     t.check(event.get("caller_verified") is True and data.get("account.balance"),
             "the pop says verified and shows the authenticated account's balance", event)
     ws.close()
-    phone.stop()
 
 
 H.main(run)
