@@ -17,7 +17,7 @@ namespace hotline::call {
 
 namespace {
 
-// The pause between read-back words (ms).
+// The pause between read-back words: 100 ms.
 constexpr size_t kReadbackGapSamples = media::kSampleRate / 10;
 
 // One key as a word: "one" / "幺" ... ("star", "井" for * and #).
