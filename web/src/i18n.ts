@@ -15,8 +15,7 @@ const en = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.failed': 'Sign-in failed: {message}',
-  'login.demo':
-      'Demo: agents 1001…1010 / demo1001…, supervisor / demo-supervisor, admin / demo-admin',
+  'login.demo': 'Demo: agents 1001…1010 / demo1001…, supervisor / demo-supervisor, admin / demo-admin',
   'state.logged_out': 'Logged out',
   'state.ready': 'Ready',
   'state.not_ready': 'Not ready',
@@ -70,8 +69,7 @@ const en = {
   'pop.ivr_data': 'Entered in the IVR (travels with a transfer)',
   'pop.unknown': 'Unknown caller: no customer has this number.',
   'pop.unverified': 'unverified',
-  'pop.unverified_hint':
-      'Caller ID not verified (anyone can send this number): the customer is only a guess. Balance and account stay hidden until the caller authenticates in the IVR (account + PIN).',
+  'pop.unverified_hint': 'Caller ID not verified (anyone can send this number): the customer is only a guess. Balance and account stay hidden until the caller authenticates in the IVR (account + PIN).',
   'pop.hidden': 'hidden (caller not verified)',
   'pop.pick': '{n} customers share this number — pick the caller:',
   'pop.change': 'Not this customer?',
@@ -159,8 +157,7 @@ const en = {
   'adm.flows': 'IVR flows & business hours',
   'adm.flow_editor': 'IVR flows',
   'adm.recordings': 'Recordings',
-  'adm.readonly':
-      'Read-only here: {what} are set in the configuration file (config.yaml) and applied on restart.',
+  'adm.readonly': 'Read-only here: {what} are set in the configuration file (config.yaml) and applied on restart.',
   'adm.username': 'User name',
   'adm.password': 'Password',
   'adm.role': 'Role',
@@ -183,8 +180,7 @@ const en = {
   'adm.flow_error': 'Line {line}, node “{node}”: {message}',
   'adm.flow_error_noline': 'Invalid flow: {message}',
   'adm.business_hours': 'Go to business hours (calendars:)',
-  'adm.flow_help':
-      'The YAML is validated by the server; new calls use the published version. Business hours and holidays are the flow’s calendars: section.',
+  'adm.flow_help': 'The YAML is validated by the server; new calls use the published version. Business hours and holidays are the flow’s calendars: section.',
   'adm.rec_play': 'Play',
   'adm.download': 'Download',
   'adm.no_recordings': 'No recordings.',
@@ -239,8 +235,7 @@ const en = {
   'adm.holiday_from': 'From',
   'adm.holiday_to': 'To (optional)',
   'adm.add_holiday': 'Add holiday',
-  'adm.hours_note':
-      'Times are the flow’s local time (UTC{offset}). Saving publishes version {next} of flow {flow}; new calls use it at once.',
+  'adm.hours_note': 'Times are the flow’s local time (UTC{offset}). Saving publishes version {next} of flow {flow}; new calls use it at once.',
   'adm.hours_saved': 'Business hours published as version {version}',
   'adm.hours_version': 'Flow {flow}, version {version} in use.',
   'adm.midnight_note': 'Closing at 23:59 (11:59 PM) means open until midnight (24:00).',
@@ -270,8 +265,7 @@ const zh: Record<Key, string> = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.failed': '登录失败：{message}',
-  'login.demo':
-      '演示账号：坐席 1001…1010 / demo1001…，supervisor / demo-supervisor，admin / demo-admin',
+  'login.demo': '演示账号：坐席 1001…1010 / demo1001…，supervisor / demo-supervisor，admin / demo-admin',
   'state.logged_out': '未签入',
   'state.ready': '就绪',
   'state.not_ready': '未就绪',
@@ -325,8 +319,7 @@ const zh: Record<Key, string> = {
   'pop.ivr_data': 'IVR 中输入的信息（转接时随路传递）',
   'pop.unknown': '未知来电：没有客户使用此号码。',
   'pop.unverified': '未验证',
-  'pop.unverified_hint':
-      '来电号码未经验证（任何人都可以伪造此号码）：客户仅为推测。在来电者于 IVR 中完成身份验证（账号 + 密码）之前，余额和账号不予显示。',
+  'pop.unverified_hint': '来电号码未经验证（任何人都可以伪造此号码）：客户仅为推测。在来电者于 IVR 中完成身份验证（账号 + 密码）之前，余额和账号不予显示。',
   'pop.hidden': '已隐藏（来电者未验证）',
   'pop.pick': '{n} 位客户使用此号码 — 请选择来电客户：',
   'pop.change': '不是这位客户？',
@@ -437,8 +430,7 @@ const zh: Record<Key, string> = {
   'adm.flow_error': '第 {line} 行，节点“{node}”：{message}',
   'adm.flow_error_noline': '流程无效：{message}',
   'adm.business_hours': '跳到营业时间（calendars:）',
-  'adm.flow_help':
-      'YAML 由服务器校验；新来电使用已发布的版本。营业时间与节假日位于流程的 calendars: 部分。',
+  'adm.flow_help': 'YAML 由服务器校验；新来电使用已发布的版本。营业时间与节假日位于流程的 calendars: 部分。',
   'adm.rec_play': '播放',
   'adm.download': '下载',
   'adm.no_recordings': '暂无录音。',
@@ -493,8 +485,7 @@ const zh: Record<Key, string> = {
   'adm.holiday_from': '从',
   'adm.holiday_to': '到（可选）',
   'adm.add_holiday': '添加节假日',
-  'adm.hours_note':
-      '时间为流程的本地时间（UTC{offset}）。保存将发布流程 {flow} 的第 {next} 版，新来电立即使用。',
+  'adm.hours_note': '时间为流程的本地时间（UTC{offset}）。保存将发布流程 {flow} 的第 {next} 版，新来电立即使用。',
   'adm.hours_saved': '营业时间已发布为第 {version} 版',
   'adm.hours_version': '流程 {flow}：当前使用第 {version} 版。',
   'adm.midnight_note': '结束时间 23:59 表示营业到午夜（24:00）。',

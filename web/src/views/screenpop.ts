@@ -12,10 +12,8 @@ export interface OfferedCall {
   call_id: string;
   caller: string;
   caller_name?: string;
-  /**
-   * false: the number is not verified (anyone can send it): the customer is a candidate only,
-   * shown without balance or account until the caller authenticates in the IVR.
-   */
+  /** false: the number is not verified (anyone can send it): the customer is a candidate only,
+   * shown without balance or account until the caller authenticates in the IVR. */
   caller_verified?: boolean;
   queue?: string;
   ivr_path?: string;
@@ -57,49 +55,36 @@ export function screenPop(call: OfferedCall | null): HTMLElement {
   const unverified = isUnverified(call);
   const customerBox = h('div', { class: 'customer', 'data-testid': 'customer' }, t('common.loading'));
   const el = h(
-      'section',
-      {
-        class: `screenpop card status-${call.status}`,
-        'data-testid': 'screenpop',
-        'data-call-id': call.call_id,
-        'data-status': call.status
-      },
-      h('h2', null, title, h('span', {class: 'muted small'}, ` #${call.call_id}`)),
+    'section',
+    { class: `screenpop card status-${call.status}`, 'data-testid': 'screenpop', 'data-call-id': call.call_id, 'data-status': call.status },
+    h('h2', null, title, h('span', { class: 'muted small' }, ` #${call.call_id}`)),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, t('pop.caller')),
       h(
-          'dl',
-          {class: 'facts'},
-          h('dt', null, t('pop.caller')),
-          h(
-              'dd',
-              {'data-testid': 'pop-caller', 'data-verified': unverified ? 'false' : 'true'},
-              h('strong', null, call.caller),
-              callerName ? ` · ${callerName}` : '',
-              unverified ? h('span', {
-                class: 'badge unverified',
-                'data-testid': 'pop-unverified',
-                title: t('pop.unverified_hint')
-              },
-                             t('pop.unverified')) :
-                           null,
-              ),
-          h('dt', null, t('pop.queue')),
-          h('dd', {'data-testid': 'pop-queue'}, call.queue || '–'),
-          h('dt', null, t('pop.waited')),
-          h('dd', null, duration(call.wait_ms)),
-          h('dt', null, t('pop.ivr_path')),
-          h('dd', {class: 'ivr-path', 'data-testid': 'pop-ivr-path'},
-            (call.ivr_path || '–').split(/[>,/ ]+/).filter(Boolean).join(' › ')),
-          ),
-      dataRows.length ?
-          h(
-              'div',
-              {class: 'ivr-data', 'data-testid': 'pop-ivr-data'},
-              h('h3', null, t('pop.ivr_data')),
-              h('table', {class: 'kv'},
-                dataRows.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, v)))),
-              ) :
-          null,
-      customerBox,
+        'dd',
+        { 'data-testid': 'pop-caller', 'data-verified': unverified ? 'false' : 'true' },
+        h('strong', null, call.caller),
+        callerName ? ` · ${callerName}` : '',
+        unverified ? h('span', { class: 'badge unverified', 'data-testid': 'pop-unverified', title: t('pop.unverified_hint') }, t('pop.unverified')) : null,
+      ),
+      h('dt', null, t('pop.queue')),
+      h('dd', { 'data-testid': 'pop-queue' }, call.queue || '–'),
+      h('dt', null, t('pop.waited')),
+      h('dd', null, duration(call.wait_ms)),
+      h('dt', null, t('pop.ivr_path')),
+      h('dd', { class: 'ivr-path', 'data-testid': 'pop-ivr-path' }, (call.ivr_path || '–').split(/[>,/ ]+/).filter(Boolean).join(' › ')),
+    ),
+    dataRows.length
+      ? h(
+          'div',
+          { class: 'ivr-data', 'data-testid': 'pop-ivr-data' },
+          h('h3', null, t('pop.ivr_data')),
+          h('table', { class: 'kv' }, dataRows.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, v)))),
+        )
+      : null,
+    customerBox,
   );
   loadCustomer(call, customerBox);
   return el;
@@ -136,8 +121,7 @@ async function loadCustomer(call: OfferedCall, box: HTMLElement): Promise<void> 
     matches.find((c) => remembered !== null && String(c.id) === remembered) ??
     (account ? matches.find((c) => c.account_number && c.account_number === account) : undefined);
   if (chosen) {
-    await showCustomer(
-        chosen, box, () => pickList(call, matches, box, true), call.call_id, isUnverified(call));
+    await showCustomer(chosen, box, () => pickList(call, matches, box, true), call.call_id, isUnverified(call));
     return;
   }
   pickList(call, matches, box);
@@ -146,37 +130,33 @@ async function loadCustomer(call: OfferedCall, box: HTMLElement): Promise<void> 
 function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement, clear = false): void {
   if (clear) rememberPick(call.call_id, null);
   replace(
-      box,
-      h('p', {class: 'pick-title'}, t('pop.pick', {n: matches.length})),
-      h(
-          'ul',
-          {class: 'pick-list', 'data-testid': 'customer-pick-list'},
-          matches.map(
-              (c) => h(
-                  'li',
-                  null,
-                  h(
-                      'button',
-                      {
-                        class: 'pick',
-                        'data-testid': 'customer-pick',
-                        'data-customer-id': c.id,
-                        onclick: () => {
-                          rememberPick(call.call_id, c.id);
-                          showCustomer(
-                              c, box, () => pickList(call, matches, box, true), call.call_id,
-                              isUnverified(call));
-                        },
-                      },
-                      h('strong', null, c.name),
-                      c.vip ? h('span', {class: 'badge vip'}, t('cust.vip')) : null,
-                      h('span', {class: 'muted'},
-                        ` ${isUnverified(call) ? '' : c.account_number || ''} ${
-                            (c.tags ?? []).join(', ')}`),
-                      ),
-                  ),
-              ),
+    box,
+    h('p', { class: 'pick-title' }, t('pop.pick', { n: matches.length })),
+    h(
+      'ul',
+      { class: 'pick-list', 'data-testid': 'customer-pick-list' },
+      matches.map((c) =>
+        h(
+          'li',
+          null,
+          h(
+            'button',
+            {
+              class: 'pick',
+              'data-testid': 'customer-pick',
+              'data-customer-id': c.id,
+              onclick: () => {
+                rememberPick(call.call_id, c.id);
+                showCustomer(c, box, () => pickList(call, matches, box, true), call.call_id, isUnverified(call));
+              },
+            },
+            h('strong', null, c.name),
+            c.vip ? h('span', { class: 'badge vip' }, t('cust.vip')) : null,
+            h('span', { class: 'muted' }, ` ${isUnverified(call) ? '' : c.account_number || ''} ${(c.tags ?? []).join(', ')}`),
           ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -185,53 +165,40 @@ function isUnverified(call: OfferedCall): boolean {
   return call.caller_verified === false;
 }
 
-async function showCustomer(
-    c: Customer, box: HTMLElement, change: (() => void)|null, currentCallId: string,
-    unverified = false): Promise<void> {
+async function showCustomer(c: Customer, box: HTMLElement, change: (() => void) | null, currentCallId: string, unverified = false): Promise<void> {
   const contactsBox = h('div', { class: 'contacts', 'data-testid': 'customer-contacts' }, t('common.loading'));
   replace(
-      box,
+    box,
+    h(
+      'div',
+      { class: 'customer-card', 'data-testid': 'customer-card', 'data-customer-id': c.id },
       h(
-          'div',
-          {class: 'customer-card', 'data-testid': 'customer-card', 'data-customer-id': c.id},
-          h(
-              'h3',
-              {'data-testid': 'customer-name'},
-              c.name,
-              c.vip ? h('span', {class: 'badge vip'}, t('cust.vip')) : null,
-              unverified ?
-                  h('span', {class: 'badge unverified', 'data-testid': 'customer-unverified'},
-                    t('pop.unverified')) :
-                  null,
-              ),
-          unverified ? h('p', {class: 'muted small', 'data-testid': 'customer-unverified-note'},
-                         t('pop.unverified_hint')) :
-                       null,
-          h(
-              'dl',
-              {class: 'facts'},
-              h('dt', null, t('cust.account')),
-              h('dd', {'data-testid': 'customer-account'},
-                unverified ? t('pop.hidden') : c.account_number || '–'),
-              h('dt', null, t('cust.balance')),
-              unverified ? h('dd', {'data-testid': 'customer-balance'}, t('pop.hidden')) :
-                           h('dd', {
-                             class: (c.balance_fen ?? 0) < 0 ? 'neg' : '',
-                             'data-testid': 'customer-balance'
-                           },
-                             money(c.balance_fen)),
-              h('dt', null, t('cust.language')),
-              h('dd', null, c.language || '–'),
-              h('dt', null, t('cust.phones')),
-              h('dd', null, (c.phones ?? []).join(', ') || '–'),
-              h('dt', null, t('cust.tags')),
-              h('dd', null, (c.tags ?? []).map((tag) => h('span', {class: 'badge'}, tag))),
-              ),
-          change ? h('button', {class: 'link', 'data-testid': 'customer-change', onclick: change},
-                     t('pop.change')) :
-                   null,
-          contactsBox,
-          ),
+        'h3',
+        { 'data-testid': 'customer-name' },
+        c.name,
+        c.vip ? h('span', { class: 'badge vip' }, t('cust.vip')) : null,
+        unverified ? h('span', { class: 'badge unverified', 'data-testid': 'customer-unverified' }, t('pop.unverified')) : null,
+      ),
+      unverified ? h('p', { class: 'muted small', 'data-testid': 'customer-unverified-note' }, t('pop.unverified_hint')) : null,
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, t('cust.account')),
+        h('dd', { 'data-testid': 'customer-account' }, unverified ? t('pop.hidden') : c.account_number || '–'),
+        h('dt', null, t('cust.balance')),
+        unverified
+          ? h('dd', { 'data-testid': 'customer-balance' }, t('pop.hidden'))
+          : h('dd', { class: (c.balance_fen ?? 0) < 0 ? 'neg' : '', 'data-testid': 'customer-balance' }, money(c.balance_fen)),
+        h('dt', null, t('cust.language')),
+        h('dd', null, c.language || '–'),
+        h('dt', null, t('cust.phones')),
+        h('dd', null, (c.phones ?? []).join(', ') || '–'),
+        h('dt', null, t('cust.tags')),
+        h('dd', null, (c.tags ?? []).map((tag) => h('span', { class: 'badge' }, tag))),
+      ),
+      change ? h('button', { class: 'link', 'data-testid': 'customer-change', onclick: change }, t('pop.change')) : null,
+      contactsBox,
+    ),
   );
   try {
     const detail = await api.customer(c.id);
