@@ -69,6 +69,7 @@ json ToJson(const call::CtiEvent& e) {
   text("queue", e.queue);
   text("caller", e.caller);
   text("caller_name", e.caller_name);
+  if (e.caller_verified) out["caller_verified"] = *e.caller_verified;
   text("ivr_path", e.ivr_path);
   text("target", e.target);
   if (e.wait_ms != 0) out["wait_ms"] = e.wait_ms;

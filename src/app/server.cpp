@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "media/media_engine.h"
 #include "media/tts.h"
+#include "media/wav_repair.h"
 #include "sip/stack.h"
 #include "store/callback_store.h"
 #include "store/cdr_store.h"
@@ -72,6 +73,29 @@ Result<AcdLists> LoadAcdConfig(store::SqliteDb& db, const Config& config) {
   return lists;
 }
 
+// Crash recovery of a recording cut short by the crash: its WAV header is made to match the
+// audio that reached the disk.
+store::RecoveredFile RepairInterruptedRecording(const std::string& path) {
+  store::RecoveredFile file;
+  std::error_code ec;
+  file.exists = std::filesystem::exists(path, ec);
+  if (!file.exists) {
+    HLOG_WARN("interrupted recording {} is missing", path);
+    return file;
+  }
+  auto repaired = media::RepairWavHeader(path);
+  if (!repaired) {
+    HLOG_WARN("interrupted recording {} cannot be repaired: {}", path, repaired.error().message);
+    return file;
+  }
+  file.readable = true;
+  file.duration_ms = repaired->duration_ms();
+  file.size_bytes = repaired->size_bytes;
+  HLOG_WARN("interrupted recording {}: {} ms of audio kept{}", path, file.duration_ms,
+            repaired->rewritten ? " (header repaired)" : "");
+  return file;
+}
+
 }  // namespace
 
 // One UDP socket per call leg: the default soft limit of 1024 descriptors caps a server at a
@@ -102,10 +126,15 @@ int RunServer(const Config& config) {
     HLOG_ERROR("cannot open database {}: {}", db_path, store.error().message);
     return 1;
   }
-  auto recovered = (*store)->RecoverUnfinished(std::chrono::system_clock::now());
-  if (recovered && *recovered > 0) {
-    HLOG_WARN("closed {} call record(s) left open by an earlier run (marked crash_recovery)",
-              *recovered);
+  auto recovered =
+      (*store)->RecoverUnfinished(std::chrono::system_clock::now(), RepairInterruptedRecording);
+  if (!recovered) {
+    HLOG_ERROR("crash recovery failed: {}", recovered.error().message);
+  } else if (*recovered > 0) {
+    HLOG_WARN(
+        "closed {} call record(s) left open by an earlier run (marked crash_recovery, ended at "
+        "their last known activity)",
+        *recovered);
   }
   store::StoreWriter records(std::move(store).value());
   HLOG_INFO("database {}", db_path);
@@ -146,7 +175,10 @@ int RunServer(const Config& config) {
   live_config.agents = std::move(acd_lists->agents);
 
   SystemClock clock;
-  media::TtsEngine tts(config.data_dir + "/prompts-cache");
+  media::PromptCacheLimits tts_limits;
+  tts_limits.memory_bytes = int64_t{config.tts_cache_memory_mb} << 20;
+  tts_limits.disk_bytes = int64_t{config.tts_cache_disk_mb} << 20;
+  media::TtsEngine tts(config.data_dir + "/prompts-cache", tts_limits);
 
   sip::StackOptions sip_options;
   sip_options.listen_ip = config.listen;

@@ -79,6 +79,9 @@ struct Call {
   CallState state = CallState::kRinging;
 
   std::string from_number;
+  // from_number is the caller's own (authenticated user, trusted trunk) or the caller proved
+  // who it is in the IVR (account + PIN); see call/caller_identity.h.
+  bool caller_verified = false;
   std::string from_display;
   std::string to_number;
   std::string caller_user;     // authenticated SIP user making the call, if any (marked busy)

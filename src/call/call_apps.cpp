@@ -6,29 +6,51 @@
 #include <sstream>
 
 #include "call/call_controller.h"
+#include "call/caller_identity.h"
 #include "call/play_tokens.h"
 #include "common/log.h"
 #include "ivr/flow_loader.h"
+#include "ivr/speech.h"
 #include "media/audio_file.h"
 
 namespace hotline::call {
 
 namespace {
 
-std::string SpokenDigits(const std::string& digits) {
-  std::string out;
-  for (char c : digits) {
-    if (!out.empty()) out += ", ";
-    if (c == '*') {
-      out += "star";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+// The pause between read-back words: 100 ms.
+constexpr size_t kReadbackGapSamples = media::kSampleRate / 10;
+
+// One key as a word: "one" / "幺" ... ("star", "井" for * and #).
+std::string DigitWord(char digit, const std::string& language) {
+  if (digit == '*') return language == "zh" ? "星" : "star";
+  if (digit == '#') return language == "zh" ? "井" : "pound";
+  auto word = ivr::SpeakDigits(std::string_view(&digit, 1), language);
+  return word ? *word : std::string(1, digit);
 }
 
 }  // namespace
+
+// The read-back is put together from cached prompts (the intro and one word per key) rather
+// than synthesized as one text: its cost does not depend on what the caller keyed, nothing
+// keyed by a caller lands in the prompt cache, and synthesis (slow, on this thread) happens
+// at most once per word.
+Result<media::AudioPtr> CallController::ReadbackAudio(const std::string& language,
+                                                      const std::string& digits) {
+  const bool zh = language == "zh";
+  auto intro =
+      tts_.Speak(language, digits.empty() ? (zh ? "您没有输入数字" : "You entered no digits")
+                                          : (zh ? "您输入的是" : "You entered"));
+  if (!intro) return intro.error();
+  auto audio = std::make_shared<media::Audio>();
+  audio->samples = (*intro)->samples;
+  for (char digit : digits) {
+    auto word = tts_.Speak(language, DigitWord(digit, language));
+    if (!word) return word.error();
+    audio->samples.insert(audio->samples.end(), kReadbackGapSamples, int16_t{0});
+    audio->samples.insert(audio->samples.end(), (*word)->samples.begin(), (*word)->samples.end());
+  }
+  return media::AudioPtr(std::move(audio));
+}
 
 Status CallController::PreparePrompts() {
   if (config_.user_voicemail) {
@@ -87,7 +109,7 @@ void CallController::StartApp(Call& call, const DialPlanEntry& entry) {
     media_.Play(call.caller_media, prompt->second, /*loop=*/false);
   }
   std::string id = call.id;
-  call.app_timer = stack_.SetTimer(std::chrono::seconds(30), [this, id] {
+  call.app_timer = stack_.SetTimer(std::chrono::seconds(config_.readback_timeout_s), [this, id] {
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     it->second->app_timer = 0;
@@ -112,7 +134,9 @@ void CallController::OnDigit(Call& call, char digit, const char* source) {
   if (call.app != CallApp::kDigitsReadback || !call.collecting) return;
   if (digit != '#') {
     call.collected_digits += digit;
-    return;
+    if (static_cast<int>(call.collected_digits.size()) < config_.readback_max_digits) return;
+    HLOG_INFO("call {}: {} digits, the most read back; later keys are ignored", call.id,
+              call.collected_digits.size());
   }
   call.collecting = false;
   HLOG_INFO("call {}: collected digits {} via {}", call.id, call.collected_digits, source);
@@ -121,12 +145,7 @@ void CallController::OnDigit(Call& call, char digit, const char* source) {
     stack_.CancelTimer(call.app_timer);
     call.app_timer = 0;
   }
-  std::string text = call.language == "zh" ? "您输入的是 " + call.collected_digits
-                                           : "You entered " + SpokenDigits(call.collected_digits);
-  if (call.collected_digits.empty()) {
-    text = call.language == "zh" ? "您没有输入数字" : "You entered no digits";
-  }
-  auto spoken = tts_.Speak(call.language, text);
+  auto spoken = ReadbackAudio(call.language, call.collected_digits);
   if (!spoken) {
     HLOG_ERROR("call {}: TTS failed: {}", call.id, spoken.error().message);
     EndCall(call, "answered", "normal_clearing", "system", 0);
@@ -220,8 +239,19 @@ IvrRequests CallController::IvrRequestsFor(const std::string& call_id) {
   requests.voicemail = [this, live](const ivr::Voicemail& voicemail) {
     if (Call* call = live()) StartVoicemail(*call, voicemail.mailbox);
   };
-  requests.lookup = [this](const ivr::Lookup& lookup) {
-    return customers_ != nullptr ? customers_->Answer(lookup) : ivr::LookupResult{};
+  requests.lookup = [this, live](const ivr::Lookup& lookup) {
+    if (customers_ == nullptr) return ivr::LookupResult{};
+    ivr::LookupResult result = customers_->Answer(lookup);
+    Call* call = live();
+    if (lookup.kind == "customer_by_caller") {
+      return ForCaller(std::move(result), call != nullptr && call->caller_verified);
+    }
+    if (lookup.kind == "account_by_pin" && result.found && call != nullptr &&
+        !call->caller_verified) {
+      HLOG_INFO("call {}: caller verified by account and PIN", call->id);
+      call->caller_verified = true;
+    }
+    return result;
   };
   return requests;
 }

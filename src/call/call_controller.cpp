@@ -5,6 +5,7 @@
 #include <random>
 
 #include "call/acd_setup.h"
+#include "call/caller_identity.h"
 #include "call/play_tokens.h"
 #include "call/sdp_negotiation.h"
 #include "common/log.h"
@@ -186,14 +187,12 @@ Call& CallController::NewCall(const sip::IncomingInvite& invite) {
   call->id = NewCallId();
   call->caller_leg = invite.leg;
   call->live_legs = 1;
-  call->from_number = invite.from_user;
+  CallerIdentity identity = IdentifyCaller(invite);
+  call->from_number = identity.number;
+  call->caller_verified = identity.verified;
   call->from_display = invite.from_display;
   call->to_number = invite.to_user;
-  if (invite.auth == sip::CallerAuth::kUser) {
-    // An authenticated user calls as itself: the From user cannot spoof another number.
-    call->caller_user = invite.authenticated_user;
-    call->from_number = invite.authenticated_user;
-  }
+  if (invite.auth == sip::CallerAuth::kUser) call->caller_user = invite.authenticated_user;
   if (call->caller_user.empty() && stack_.IsKnownUser(invite.from_user)) {
     for (const auto& contact : stack_.Contacts(invite.from_user)) {
       if (contact.registered_from.ip == invite.source.ip &&
@@ -511,6 +510,14 @@ void CallController::OnBye(sip::LegId leg) {
     OnAgentHungUp(*call);
     return;
   }
+  if (!call->caller_answered) {
+    // A BYE on the early dialog (after a 180 with a To tag): the caller gave up while it
+    // rang, exactly like a CANCEL.
+    HLOG_INFO("call {}: {} hung up before the answer", call->id, caller ? "caller" : "callee");
+    EndCall(*call, caller ? "cancelled" : "failed", caller ? "caller_bye" : "callee_bye",
+            caller ? "caller" : "callee", 487);
+    return;
+  }
   HLOG_INFO("call {}: {} hung up", call->id, caller ? "caller" : "callee");
   EndCall(*call, "answered", "normal_clearing", caller ? "caller" : "callee", 0);
 }
@@ -624,7 +631,14 @@ void CallController::OnMediaTimeout(Call& call, media::MediaEvent::Timeout timeo
 void CallController::SetEnd(Call& call, const std::string& disposition, const std::string& cause,
                             const std::string& side, int sip_status) {
   if (!call.disposition.empty()) return;
-  call.disposition = call.caller_answered ? "answered" : disposition;
+  // "answered" only if the caller really got our 200 OK: a call that ends before that, for
+  // whatever reason, was given up by the caller (cancelled) or failed.
+  call.disposition = disposition;
+  if (call.caller_answered) {
+    call.disposition = "answered";
+  } else if (disposition == "answered") {
+    call.disposition = side == "caller" ? "cancelled" : "failed";
+  }
   if (call.app == CallApp::kVoicemail && !call.voicemail_mailbox.empty()) {
     call.disposition = "voicemail";  // a user's caller left (or could have left) a message
   }

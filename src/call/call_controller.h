@@ -211,6 +211,8 @@ class CallController final : public sip::StackHandler, public ControlPort {
   std::string NextRecordingPath(Call& call) const;
   std::string StartRecordingFile(Call& call);
   media::AudioPtr PromptFor(const DialPlanEntry& entry);
+  // "You entered 1, 2, 3" for the digit read-back, from cached prompts.
+  Result<media::AudioPtr> ReadbackAudio(const std::string& language, const std::string& digits);
   media::AudioPtr SpeakBoth(const std::string& zh_text, const std::string& en_text);
 
   const Config& config_;

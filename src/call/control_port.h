@@ -76,6 +76,9 @@ struct CtiEvent {
   std::string agent;
   std::string state, previous_state, reason;
   std::string call_id, queue, caller, caller_name, ivr_path;
+  // Call events: whether `caller` is the caller's verified number (call/caller_identity.h).
+  // An unverified caller's customer.* data is a candidate only, without account or balance.
+  std::optional<bool> caller_verified;
   std::string target;  // call.consult: the party the agent brought in
   int64_t wait_ms = 0;
   // What the caller entered in the IVR and what the IVR learnt (e.g. account, language,

@@ -226,6 +226,7 @@ CtiEvent CallController::CallEvent(const std::string& type, const Call& call,
   event.caller = call.app == CallApp::kQueue && call.queue.phase == QueuePhase::kCallbackAgent
                      ? call.to_number
                      : call.from_number;
+  event.caller_verified = call.caller_verified;
   if (call.ivr) {
     event.ivr_path = call.ivr->path();
     event.data = call.ivr->variables();

@@ -340,6 +340,14 @@ void ConfigParser::ParseTopLevel(const std::string& key, const YAML::Node& value
     // media security and limits: parsed there
   } else if (key == "record_calls") {
     GetBool(value, key, line, c.record_calls);
+  } else if (key == "readback_max_digits") {
+    GetInt(value, key, line, 1, 256, c.readback_max_digits);
+  } else if (key == "readback_timeout_s") {
+    GetInt(value, key, line, 1, 3600, c.readback_timeout_s);
+  } else if (key == "tts_cache_memory_mb") {
+    GetInt(value, key, line, 1, 65536, c.tts_cache_memory_mb);
+  } else if (key == "tts_cache_disk_mb") {
+    GetInt(value, key, line, 1, 1048576, c.tts_cache_disk_mb);
   } else if (key == "user_voicemail") {
     GetBool(value, key, line, c.user_voicemail);
   } else if (key == "seed_demo_data") {
@@ -1051,6 +1059,10 @@ Result<Config> ConfigParser::Parse(const std::string& yaml_text) {
                                                   "max_unauthenticated_calls",
                                                   "max_unauthenticated_calls_per_source",
                                                   "record_calls",
+                                                  "readback_max_digits",
+                                                  "readback_timeout_s",
+                                                  "tts_cache_memory_mb",
+                                                  "tts_cache_disk_mb",
                                                   "seed_demo_data",
                                                   "user_voicemail",
                                                   "tone_region",

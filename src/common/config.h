@@ -173,6 +173,14 @@ struct Config {
   int max_unauthenticated_calls = 500;
   int max_unauthenticated_calls_per_source = 20;
   bool record_calls = true;
+  // Digit read-back (601/602): collection ends at this many digits or this many seconds
+  // (then what was keyed is read back), so a flood of digits cannot grow without bound.
+  int readback_max_digits = 32;
+  int readback_timeout_s = 30;
+  // The TTS prompt cache (media/tts.h): least recently used prompts are dropped beyond these
+  // sizes in memory and on disk (data_dir/prompts-cache).
+  int tts_cache_memory_mb = 64;
+  int tts_cache_disk_mb = 256;
   // A call to a user who does not answer (busy, unregistered, no answer) goes to the user's
   // voicemail (mailbox = the user's number) instead of failing.
   bool user_voicemail = false;

@@ -60,6 +60,11 @@ Result<SNDFILE*> CreatePcm16Wav(const std::string& path, int channels) {
   return file;
 }
 
+// Rewrites the RIFF and data sizes for what is written so far (a small write at the start of
+// the file), so a recording cut by a crash up to here is still a valid WAV. Writers are fed in
+// blocks of about a second, so this costs one small write per second per recording.
+void KeepHeaderCurrent(SNDFILE* file) { sf_command(file, SFC_UPDATE_HEADER_NOW, nullptr, 0); }
+
 }  // namespace
 
 std::vector<int16_t> Resample(std::span<const int16_t> in, int in_rate, int out_rate) {
@@ -146,6 +151,7 @@ void StereoWavWriter::Write(std::span<const int16_t> left, std::span<const int16
   sf_count_t written = sf_writef_short(static_cast<SNDFILE*>(file_), interleaved_.data(),
                                        static_cast<sf_count_t>(n));
   if (written > 0) frames_ += written;
+  KeepHeaderCurrent(static_cast<SNDFILE*>(file_));
 }
 
 void StereoWavWriter::Close() {
@@ -167,6 +173,7 @@ void MonoWavWriter::Write(std::span<const int16_t> samples) {
   sf_count_t written = sf_writef_short(static_cast<SNDFILE*>(file_), samples.data(),
                                        static_cast<sf_count_t>(samples.size()));
   if (written > 0) frames_ += written;
+  KeepHeaderCurrent(static_cast<SNDFILE*>(file_));
 }
 
 void MonoWavWriter::Close() {

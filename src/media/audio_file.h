@@ -1,7 +1,8 @@
 // media/audio_file.h: reading prompts and writing recordings with libsndfile.
 // LoadPrompt converts any rate/channel count to 8 kHz mono once (libsoxr), so the media tick
 // never resamples. StereoWavWriter writes a recording: left = caller, right = callee;
-// MonoWavWriter writes one leg (voicemail).
+// MonoWavWriter writes one leg (voicemail). Both rewrite the header's sizes after every
+// Write, so a file cut by a crash (kill -9) stays a valid WAV up to the last block written.
 // A writer is owned by one media session on one thread.
 #pragma once
 

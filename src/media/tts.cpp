@@ -69,7 +69,8 @@ Status SelectVoice(const std::string& language) {
 
 }  // namespace
 
-TtsEngine::TtsEngine(std::string cache_dir) : cache_dir_(std::move(cache_dir)) {
+TtsEngine::TtsEngine(std::string cache_dir, PromptCacheLimits limits)
+    : cache_dir_(std::move(cache_dir)), cache_(cache_dir_, limits) {
   std::lock_guard lock(EspeakMutex());
   initialized_ = EspeakSampleRate() > 0;
   if (initialized_) espeak_SetSynthCallback(CollectSamples);
@@ -84,19 +85,18 @@ Result<AudioPtr> TtsEngine::Speak(const std::string& language, const std::string
   std::string key = language;
   key += '\0';
   key += text;
-  if (auto it = memory_cache_.find(key); it != memory_cache_.end()) return it->second;
+  if (AudioPtr cached = cache_.Find(key)) return cached;
 
   char hash[17];
   std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(HashText(text)));
-  std::filesystem::path cache_file =
-      std::filesystem::path(cache_dir_) / (language + "-" + hash + ".wav");
-  std::error_code ec;
-  if (!cache_dir_.empty() && std::filesystem::exists(cache_file, ec)) {
-    if (auto loaded = LoadPrompt(cache_file.string()); loaded.ok() && !(*loaded)->samples.empty()) {
-      memory_cache_[key] = *loaded;
+  const std::string file_name = language + "-" + hash + ".wav";
+  if (!cache_dir_.empty() && cache_.UseFile(file_name)) {
+    if (auto loaded = LoadPrompt(cache_.PathOf(file_name));
+        loaded.ok() && !(*loaded)->samples.empty()) {
+      cache_.Put(key, *loaded);
       return *loaded;
     }
-    // Unreadable cache file: synthesize again and overwrite it.
+    cache_.DropFile(file_name);  // unreadable: synthesize again
   }
 
   if (!initialized_) return Error{"tts: espeak-ng could not be initialized"};
@@ -117,17 +117,24 @@ Result<AudioPtr> TtsEngine::Speak(const std::string& language, const std::string
 
   if (!cache_dir_.empty()) {
     // Write to a temporary name and rename, so a crash never leaves a truncated cache file.
+    std::error_code ec;
     std::filesystem::create_directories(cache_dir_, ec);
+    std::filesystem::path cache_file = cache_.PathOf(file_name);
     std::filesystem::path temp = cache_file;
     temp += ".tmp";
     if (WriteMonoWav(temp.string(), audio->samples).ok()) {
       std::filesystem::rename(temp, cache_file, ec);
-      if (ec) std::filesystem::remove(temp, ec);
+      if (ec) {
+        std::filesystem::remove(temp, ec);
+      } else {
+        auto bytes = std::filesystem::file_size(cache_file, ec);
+        if (!ec) cache_.AddedFile(file_name, static_cast<int64_t>(bytes));
+      }
     }
     // A cache that cannot be written only costs a new synthesis next time.
   }
   AudioPtr shared = std::move(audio);
-  memory_cache_[key] = shared;
+  cache_.Put(key, shared);
   return shared;
 }
 

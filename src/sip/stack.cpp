@@ -13,12 +13,14 @@
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/tport_tag.h>
+#include <strings.h>
 
 #include <cstdarg>
 #include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "common/log.h"
 #include "common/task_queue.h"
@@ -54,6 +56,25 @@ std::string PayloadOf(const sip_t* sip) {
 
 std::string UserOf(const url_t* url) {
   return (url != nullptr && url->url_user != nullptr) ? url->url_user : "";
+}
+
+// P-Asserted-Identity (RFC 3325): the user part of its first URI, or "". Sofia's default
+// parser keeps this header among the unknown ones.
+std::string AssertedIdentityOf(const sip_t* sip) {
+  for (const sip_unknown_t* h = sip ? sip->sip_unknown : nullptr; h != nullptr; h = h->un_next) {
+    if (!h->un_name || !h->un_value || strcasecmp(h->un_name, "P-Asserted-Identity") != 0) continue;
+    std::string value = h->un_value;
+    size_t open = value.find('<');
+    size_t close = open == std::string::npos ? open : value.find('>', open);
+    std::string uri = close != std::string::npos ? value.substr(open + 1, close - open - 1)
+                                                 : value.substr(0, value.find(','));
+    std::vector<char> text(uri.begin(), uri.end());
+    text.push_back('\0');
+    url_t url;
+    if (url_d(&url, text.data()) < 0) return "";
+    return UserOf(&url);
+  }
+  return "";
 }
 
 SourceAddress SourceOf(nua_t* nua) {
@@ -387,6 +408,7 @@ void Stack::Impl::HandleInvite(nua_handle_t* nh, LegRecord* leg, const sip_t* si
       invite.from_display = DisplayNameFromWire(sip->sip_from->a_display);
     }
   }
+  invite.asserted_identity = AssertedIdentityOf(sip);
   if (sip && sip->sip_request) invite.to_user = UserOf(sip->sip_request->rq_url);
   invite.source = source;
   invite.sdp = PayloadOf(sip);

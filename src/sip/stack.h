@@ -54,6 +54,9 @@ struct IncomingInvite {
   CallerAuth auth = CallerAuth::kNone;
   std::string authenticated_user;  // for kUser
   std::string trunk_name;          // for kTrunk
+  // User part of the P-Asserted-Identity URI, as sent: to be believed only from a trusted
+  // trunk (kTrunk), since anyone can send the header.
+  std::string asserted_identity;
 };
 
 // Events the stack delivers to the layer above (on the control thread).

@@ -1,5 +1,6 @@
 #include "store/cdr_store.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "common/log.h"
@@ -144,6 +145,9 @@ Status CdrStore::Prepare() {
       {&add_transfer_, "UPDATE calls SET transfers = transfers + 1 WHERE id = ?1"},
       {&set_wrapup_, "UPDATE calls SET wrapup_ms = ?2 WHERE id = ?1"},
       {&set_survey_score_, "UPDATE calls SET survey_score = ?2 WHERE id = ?1"},
+      {&heartbeat_,
+       "INSERT INTO heartbeat (id, alive_ms) VALUES (1, ?1) "
+       "ON CONFLICT (id) DO UPDATE SET alive_ms = excluded.alive_ms"},
   };
   for (const auto& entry : statements) {
     auto prepared = db_->Prepare(entry.sql);
@@ -279,31 +283,118 @@ Status CdrStore::SetSurveyScore(const std::string& call_id, int score) {
   return ExpectChange(*db_, "call " + call_id);
 }
 
-Result<int> CdrStore::RecoverUnfinished(WallTime now) {
+Status CdrStore::Heartbeat(WallTime now) { return heartbeat_.Bind(1, EpochMs(now)).Run(); }
+
+Result<int> CdrStore::RecoverUnfinished(WallTime now, const RecordingRepairer& repair) {
   Transaction transaction(*db_);
   if (auto begun = transaction.Begin(); !begun.ok()) return Error{begun.message()};
-  auto close = db_->Prepare(
-      "UPDATE calls SET end_time = ?1, end_ms = ?2, "
-      "  total_ms = MAX(0, ?2 - start_ms), "
-      "  ring_ms = MAX(0, COALESCE(answer_ms, ?2) - start_ms), "
-      "  talk_ms = CASE WHEN answer_ms IS NULL THEN 0 ELSE MAX(0, ?2 - answer_ms) END, "
-      "  disposition = CASE WHEN answer_ms IS NULL THEN 'failed' ELSE 'answered' END, "
-      "  hangup_cause = 'crash_recovery', hangup_side = 'system', "
-      "  state = 'closed' "
-      "WHERE state = 'open'");
-  if (!close) return close.error();
-  if (auto run = close->Bind(1, FormatIsoUtc(now)).Bind(2, EpochMs(now)).Run(); !run.ok()) {
-    return Error{run.message()};
+  if (auto recordings = RecoverRecordings(now, repair); !recordings.ok()) {
+    return Error{recordings.message()};
   }
-  int closed = static_cast<int>(db_->Changes());
-  if (auto run = db_->Exec("UPDATE recordings SET state = 'interrupted' WHERE state = 'recording'");
-      !run.ok()) {
-    return Error{run.message()};
-  }
+  int closed = 0;
+  if (auto calls = CloseOpenCalls(now, closed); !calls.ok()) return Error{calls.message()};
   if (auto committed = transaction.Commit(); !committed.ok()) {
     return Error{committed.message()};
   }
   return closed;
+}
+
+// Recordings first: the audio they hold is evidence of how long their calls lasted.
+Status CdrStore::RecoverRecordings(WallTime now, const RecordingRepairer& repair) {
+  struct Interrupted {
+    int64_t id;
+    std::string path;
+    int64_t start_ms;
+  };
+  std::vector<Interrupted> interrupted;
+  auto query = db_->Prepare("SELECT id, path, start_ms FROM recordings WHERE state = 'recording'");
+  if (!query) return query.error();
+  while (true) {
+    auto row = query->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    interrupted.push_back({query->Int(0), query->Text(1), query->Int(2)});
+  }
+  auto mark = db_->Prepare(
+      "UPDATE recordings SET state = 'interrupted', recovery = ?2, duration_ms = ?3, "
+      "  size_bytes = ?4, end_ms = ?5, end_time = ?6 WHERE id = ?1");
+  if (!mark) return mark.error();
+  const int64_t now_ms = EpochMs(now);
+  for (const Interrupted& recording : interrupted) {
+    std::optional<RecoveredFile> file;
+    if (repair) file = repair(recording.path);
+    std::optional<int64_t> duration, size, end_ms;
+    std::optional<std::string> end_time, recovery;
+    if (file) {
+      recovery = !file->exists ? "missing" : file->readable ? "repaired" : "unreadable";
+      if (file->readable) {
+        duration = file->duration_ms;
+        size = file->size_bytes;
+        end_ms = std::min(now_ms, recording.start_ms + file->duration_ms);
+        end_time = FormatIsoUtc(WallTime(std::chrono::milliseconds(*end_ms)));
+      }
+    }
+    Status run = mark->Bind(1, recording.id)
+                     .Bind(2, recovery)
+                     .Bind(3, duration)
+                     .Bind(4, size)
+                     .Bind(5, end_ms)
+                     .Bind(6, end_time)
+                     .Run();
+    if (!run.ok()) return run;
+  }
+  return Status::Ok();
+}
+
+// Each open call ends at its last sign of life (see RecoverUnfinished in the header). The last
+// heartbeat lags the crash by at most about a second (more if the writer was behind), so the
+// estimate errs short, never long; a recording that outlived the last heartbeat moves it on.
+Status CdrStore::CloseOpenCalls(WallTime now, int& closed) {
+  std::optional<int64_t> heartbeat_ms;
+  {
+    auto query = db_->Prepare("SELECT alive_ms FROM heartbeat WHERE id = 1");
+    if (!query) return query.error();
+    auto row = query->Step();
+    if (!row) return row.error();
+    if (*row) heartbeat_ms = query->Int(0);
+  }
+  auto query = db_->Prepare(
+      "SELECT c.id, c.start_ms, c.answer_ms, "
+      "  (SELECT MAX(r.end_ms) FROM recordings r WHERE r.call_id = c.id) "
+      "FROM calls c WHERE c.state = 'open'");
+  if (!query) return query.error();
+  std::vector<std::pair<std::string, int64_t>> ends;
+  const int64_t now_ms = EpochMs(now);
+  while (true) {
+    auto row = query->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    int64_t last = query->Int(1);
+    for (std::optional<int64_t> sign :
+         {query->OptionalInt(2), heartbeat_ms, query->OptionalInt(3)}) {
+      if (sign) last = std::max(last, *sign);
+    }
+    ends.emplace_back(query->Text(0), std::min(last, now_ms));
+  }
+  auto close = db_->Prepare(
+      "UPDATE calls SET end_time = ?2, end_ms = ?3, "
+      "  total_ms = MAX(0, ?3 - start_ms), "
+      "  ring_ms = MAX(0, COALESCE(MIN(answer_ms, ?3), ?3) - start_ms), "
+      "  talk_ms = CASE WHEN answer_ms IS NULL THEN 0 ELSE MAX(0, ?3 - answer_ms) END, "
+      "  disposition = CASE WHEN answer_ms IS NULL THEN 'failed' ELSE 'answered' END, "
+      "  hangup_cause = 'crash_recovery', hangup_side = 'system', "
+      "  state = 'closed' "
+      "WHERE id = ?1 AND state = 'open'");
+  if (!close) return close.error();
+  for (const auto& [id, end_ms] : ends) {
+    Status run = close->Bind(1, id)
+                     .Bind(2, FormatIsoUtc(WallTime(std::chrono::milliseconds(end_ms))))
+                     .Bind(3, end_ms)
+                     .Run();
+    if (!run.ok()) return run;
+    closed += static_cast<int>(db_->Changes());
+  }
+  return Status::Ok();
 }
 
 std::optional<CdrRow> CdrStore::GetCall(const std::string& call_id) {
@@ -346,7 +437,8 @@ std::vector<RecordingRow> CdrStore::ListRecordings(const std::string& call_id) {
   std::vector<RecordingRow> rows;
   auto query = db_->Prepare(
       "SELECT id, call_id, path, start_time, end_time, start_ms, end_ms, duration_ms, "
-      "size_bytes, state FROM recordings WHERE call_id = ?1 ORDER BY id");
+      "size_bytes, state, COALESCE(recovery, '') FROM recordings WHERE call_id = ?1 "
+      "ORDER BY id");
   if (!query) {
     HLOG_ERROR("ListRecordings: {}", query.error().message);
     return rows;
@@ -370,6 +462,7 @@ std::vector<RecordingRow> CdrStore::ListRecordings(const std::string& call_id) {
     r.duration_ms = query->OptionalInt(7);
     r.size_bytes = query->OptionalInt(8);
     r.state = query->Text(9);
+    r.recovery = query->Text(10);
     rows.push_back(std::move(r));
   }
   return rows;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,7 +95,20 @@ struct RecordingRow {
   std::optional<int64_t> duration_ms;
   std::optional<int64_t> size_bytes;
   std::string state;  // "recording" | "complete" | "interrupted"
+  // Set by crash recovery on an interrupted recording: "repaired" | "missing" | "unreadable".
+  std::string recovery;
 };
+
+// What crash recovery learned from an interrupted recording's file (see RecoverUnfinished).
+struct RecoveredFile {
+  bool exists = false;    // false: the file is gone
+  bool readable = false;  // the file is a valid WAV now (repaired if needed)
+  int64_t duration_ms = 0;
+  int64_t size_bytes = 0;
+};
+// Repairs the recording at `path` (its header) and says what is in it. Called by
+// RecoverUnfinished for each recording still 'recording'.
+using RecordingRepairer = std::function<RecoveredFile(const std::string& path)>;
 
 class CdrStore {
  public:
@@ -147,10 +161,19 @@ class CdrStore {
   // Stores the caller's survey answer. Error outside [kMinSurveyScore, kMaxSurveyScore].
   Status SetSurveyScore(const std::string& call_id, int score);
 
-  // At start, after a crash: closes every 'open' call (disposition 'failed', hangup_cause
-  // 'crash_recovery', side 'system', ended `now`) and marks recordings still 'recording' as
-  // 'interrupted'. Returns the number of calls closed.
-  Result<int> RecoverUnfinished(WallTime now);
+  // Records that the server is alive at `now` (the storage writer calls it about once a
+  // second). Crash recovery ends open calls at the last one.
+  Status Heartbeat(WallTime now);
+
+  // At start, after a crash: closes every 'open' call (hangup_cause 'crash_recovery', side
+  // 'system', disposition 'answered' if it was answered, else 'failed') and marks recordings
+  // still 'recording' as 'interrupted'. Each recording's file goes through `repair` (if
+  // given): its row gets recovery 'repaired' / 'missing' / 'unreadable' and, when readable,
+  // its duration, size and end time. A call ends at its last known activity, never at `now`:
+  // the latest of its start, its answer, the last heartbeat and the end of the audio in its
+  // recordings, capped at `now` - so the downtime is never counted as ring or talk time.
+  // Returns the number of calls closed.
+  Result<int> RecoverUnfinished(WallTime now, const RecordingRepairer& repair = {});
 
   // Queries, for tests and tools. Errors are logged and read as "nothing".
   std::optional<CdrRow> GetCall(const std::string& call_id);
@@ -167,6 +190,8 @@ class CdrStore {
  private:
   explicit CdrStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
   Status Prepare();
+  Status RecoverRecordings(WallTime now, const RecordingRepairer& repair);
+  Status CloseOpenCalls(WallTime now, int& closed);
 
   std::unique_ptr<SqliteDb> db_;
   Statement insert_call_;
@@ -184,6 +209,7 @@ class CdrStore {
   Statement add_transfer_;
   Statement set_wrapup_;
   Statement set_survey_score_;
+  Statement heartbeat_;
 };
 
 // "2024-05-01T12:34:56.789Z" (UTC, milliseconds).

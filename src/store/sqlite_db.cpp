@@ -464,6 +464,17 @@ const std::vector<Migration>& HotlineMigrations() {
        "  original_call TEXT NOT NULL DEFAULT '',"
        "  queued_ms INTEGER NOT NULL"
        ");"},
+      {7,
+       // Crash recovery (store/cdr_store.h): the storage writer stamps `heartbeat` about once
+       // a second while the server runs, so after a kill -9 the calls left open are closed at
+       // the server's last sign of life instead of at the restart. recordings.recovery says
+       // what recovery did to an interrupted file: 'repaired' (header sizes set from the
+       // file's length; duration_ms and size_bytes filled), 'missing' or 'unreadable'.
+       "CREATE TABLE heartbeat ("
+       "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+       "  alive_ms INTEGER NOT NULL"
+       ");"
+       "ALTER TABLE recordings ADD COLUMN recovery TEXT;"},
   };
   return kMigrations;
 }

@@ -6,7 +6,8 @@
 
 namespace hotline::store {
 
-StoreWriter::StoreWriter(std::unique_ptr<CdrStore> store) : store_(std::move(store)) {
+StoreWriter::StoreWriter(std::unique_ptr<CdrStore> store, std::chrono::milliseconds heartbeat_every)
+    : store_(std::move(store)), heartbeat_every_(heartbeat_every) {
   assert(store_ != nullptr);
   if (auto events = AgentEventStore::Create(store_->db()); events.ok()) {
     agent_events_ = std::move(events).value();
@@ -153,9 +154,19 @@ void StoreWriter::Stop() {
 
 void StoreWriter::Run() {
   std::unique_lock lock(mutex_);
+  auto next_beat = std::chrono::steady_clock::now();
   while (true) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) break;  // stopping, and everything is written
+    if (std::chrono::steady_clock::now() >= next_beat) {
+      lock.unlock();
+      Beat();
+      lock.lock();
+      next_beat = std::chrono::steady_clock::now() + heartbeat_every_;
+    }
+    wake_.wait_until(lock, next_beat, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stopping_) break;  // stopping, and everything is written
+      continue;              // time for a heartbeat
+    }
     std::deque<Op> batch;
     batch.swap(queue_);
     lock.unlock();
@@ -167,6 +178,13 @@ void StoreWriter::Run() {
   // Still holding the lock: from here on, writes apply on the caller's thread.
   stopped_ = true;
   done_.notify_all();
+}
+
+// Not counted in written()/failed(): it is not a record update.
+void StoreWriter::Beat() {
+  if (auto beat = store_->Heartbeat(std::chrono::system_clock::now()); !beat.ok()) {
+    HLOG_WARN("store: heartbeat not written: {}", beat.message());
+  }
 }
 
 void StoreWriter::Apply(std::deque<Op>& batch) {

@@ -2,10 +2,13 @@
 // writes on its own thread, batching whatever is queued into one transaction, so SQLite
 // (and fsync) never runs on the SIP control thread or a media thread. The write methods may
 // be called from any thread; they queue and return at once. Failures are logged, never
-// thrown or returned: a lost CDR update must not disturb a call.
+// thrown or returned: a lost CDR update must not disturb a call. While it runs, the writer
+// also stamps CdrStore::Heartbeat every `heartbeat_every`, so crash recovery knows when the
+// server was last alive.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -24,8 +27,9 @@ namespace hotline::store {
 
 class StoreWriter {
  public:
-  // Starts the writer thread. REQUIRES: store != nullptr.
-  explicit StoreWriter(std::unique_ptr<CdrStore> store);
+  // Starts the writer thread. REQUIRES: store != nullptr, heartbeat_every > 0.
+  explicit StoreWriter(std::unique_ptr<CdrStore> store,
+                       std::chrono::milliseconds heartbeat_every = std::chrono::seconds(1));
   // Stop()s.
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
@@ -80,8 +84,10 @@ class StoreWriter {
   void Run();
   void Apply(std::deque<Op>& batch);
   void ApplyOne(Op& op);
+  void Beat();
 
   std::unique_ptr<CdrStore> store_;
+  const std::chrono::milliseconds heartbeat_every_;
   // On store_'s connection; null if it could not be prepared (then appends fail, logged).
   std::unique_ptr<AgentEventStore> agent_events_;
   std::mutex mutex_;

@@ -3,9 +3,13 @@
 SIGTERM during a call: the process exits 0 within 5 s, both parties get a BYE, the CDR row is
 closed with hangup_cause 'shutdown'. SIGTERM while the callee's phone never answers at all: the
 SIP stack is stopped after 5 s whatever hangs, and the process still exits 0. SIGKILL during a call: after a restart on the same data
-directory the row left open is closed with hangup_cause 'crash_recovery'."""
+directory the row left open is closed with hangup_cause 'crash_recovery'. SIGKILL during a
+recorded call, a restart some seconds later: the recording of the killed call opens in sox with
+the audio it had (within a second), its row is marked interrupted/repaired, and the call's talk
+time ends at the crash, not at the restart."""
 import re
 import socket
+import subprocess
 import time
 
 import harness as H
@@ -105,6 +109,53 @@ def run(t):
     t.check(not hl.calls("state = 'open'"), "no open rows left", hl.calls())
     t.check(re.search(r"crash_recovery", hl.log_since_start()) is not None, "the restart logs the recovery")
     t.check(hl.options() == 200, "restarted server answers OPTIONS")
+    hl.stop()
+
+    print("-- SIGKILL during a recorded call 1001 -> 1002, restart 5 s later")
+    hl.start()
+    uas = H.sipp_callee(t, hl, "1002", "uas_answer.xml",
+                        subs={"MEDIA": H.media_stream_start(tone), "ENDING": "UAS_WAIT_BYE", "TIMEOUT_MS": 40000},
+                        timeout_s=60)
+    uac = H.Sipp(t, "uac_call.xml", "1002", hl.sip_port, user="1001",
+                 subs={"MEDIA": H.media_stream_start(tone), "ENDING": "WAIT_BYE", "TIMEOUT_MS": 40000},
+                 timeout_s=60).start()
+    answered = hl.wait_answered(what="the recorded call 1001 -> 1002")
+    H.wait_until(lambda: False, 6.5)  # several seconds of recorded conversation
+    hl.kill()
+    killed_ms = int(time.time() * 1000)
+    talked_ms = killed_ms - int(answered["answer_ms"])
+    uac.stop()
+    uas.stop()
+    downtime_s = 5
+    H.wait_until(lambda: False, downtime_s)
+    hl.start()
+    row = hl.wait_call_closed(sip_call_id=answered["sip_call_id"], timeout=10)
+    print("   row: %s" % ({k: row[k] for k in ("disposition", "hangup_cause", "talk_ms", "total_ms",
+                                                "recording_path")} if row else None))
+    print("   answered to kill: %d ms" % talked_ms)
+    t.check(row and row["hangup_cause"] == "crash_recovery", "the killed call is closed as crash_recovery", row)
+    talk = int(row["talk_ms"] or 0) if row else -1
+    t.check(row and abs(talk - talked_ms) <= 1500,
+            "its talk time ends at the crash: %d ms for %d ms talked (the %d s downtime is not counted)"
+            % (talk, talked_ms, downtime_s), row)
+    path = row["recording_path"] if row else ""
+    soxi = subprocess.run(["soxi", "-D", path], capture_output=True, text=True)
+    seconds = float(soxi.stdout.strip()) if soxi.returncode == 0 and soxi.stdout.strip() else -1.0
+    t.check(soxi.returncode == 0, "the killed call's recording opens in soxi", soxi.stderr)
+    t.check(abs(seconds * 1000 - talked_ms) <= 1000,
+            "... with the audio up to the crash: %.2f s for %.2f s talked (within 1 s)" % (seconds, talked_ms / 1000))
+    decoded = subprocess.run(["sox", path, "-n", "stat"], capture_output=True, text=True)
+    t.check(decoded.returncode == 0, "... and sox decodes it", decoded.stderr[-500:])
+    t.check(H.goertzel_ratio(path, 440, channel=0, skip_ms=500, max_seconds=4) > 0.5,
+            "... and the caller's 440 Hz is in it")
+    recs = H.db_rows(hl.db, "SELECT * FROM recordings WHERE path = ?", (path,))
+    rec = recs[0] if recs else None
+    print("   recording row: %s" % ({k: rec[k] for k in ("state", "recovery", "duration_ms", "size_bytes")}
+                                    if rec else None))
+    t.check(rec and rec["state"] == "interrupted" and rec["recovery"] == "repaired",
+            "its recordings row says interrupted / repaired", rec)
+    t.check(rec and rec["duration_ms"] is not None and abs(int(rec["duration_ms"]) - seconds * 1000) <= 50,
+            "... with the repaired duration", rec)
 
 
 H.main(run)

@@ -102,6 +102,8 @@ export interface CtiEvent {
   queue?: string;
   caller?: string;
   caller_name?: string;
+  /** Call events: false when the caller's number is not verified (spoofable caller ID). */
+  caller_verified?: boolean;
   ivr_path?: string;
   target?: string;
   wait_ms?: number;

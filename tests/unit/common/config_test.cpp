@@ -329,6 +329,27 @@ TEST(ConfigTest, HttpLimits) {
               HasSubstr("password_queue_per_source (10) is greater than"));
 }
 
+TEST(ConfigTest, DigitAndSpeechCacheLimits) {
+  auto defaults = ParseConfig(kBase, "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->readback_max_digits, 32);
+  EXPECT_EQ(defaults->readback_timeout_s, 30);
+  EXPECT_EQ(defaults->tts_cache_memory_mb, 64);
+  EXPECT_EQ(defaults->tts_cache_disk_mb, 256);
+  auto set = ParseConfig(
+      "readback_max_digits: 8\nreadback_timeout_s: 10\ntts_cache_memory_mb: 4\n"
+      "tts_cache_disk_mb: 16\n",
+      "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->readback_max_digits, 8);
+  EXPECT_EQ(set->readback_timeout_s, 10);
+  EXPECT_EQ(set->tts_cache_memory_mb, 4);
+  EXPECT_EQ(set->tts_cache_disk_mb, 16);
+  EXPECT_THAT(MustFail("readback_max_digits: 0\n"), HasSubstr("t.yaml:1: readback_max_digits"));
+  EXPECT_THAT(MustFail("readback_max_digits: 100000\n"), HasSubstr("readback_max_digits"));
+  EXPECT_THAT(MustFail("\ntts_cache_disk_mb: -1\n"), HasSubstr("t.yaml:2: tts_cache_disk_mb"));
+}
+
 TEST(ConfigTest, PortsOutOfRange) {
   std::string text = kBase;
   text.replace(text.find("sip_port: 5070"), 14, "sip_port: 70000");

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "store/sqlite_db.h"
 #include "store_test_support.h"
@@ -208,7 +210,8 @@ TEST_F(CdrStoreTest, CrashRecoveryClosesOpenCallsAndInterruptsRecordings) {
               (*store)->MarkAnswered("talking", At(3000), "1002").ok() &&
               (*store)->AddRecording("talking", "/rec/talking.wav", At(3000)).ok() &&
               (*store)->OpenCall(Start("done", 0)).ok() &&
-              (*store)->CloseCall("done", End(500, "busy", "486", "callee", 486)).ok();
+              (*store)->CloseCall("done", End(500, "busy", "486", "callee", 486)).ok() &&
+              (*store)->Heartbeat(At(6000)).ok();  // the last sign of life before the crash
     _exit(ok ? 0 : 3);
   }
   int status = 0;
@@ -228,10 +231,11 @@ TEST_F(CdrStoreTest, CrashRecoveryClosesOpenCallsAndInterruptsRecordings) {
   EXPECT_EQ(ringing->disposition, "failed");
   EXPECT_EQ(ringing->hangup_cause, "crash_recovery");
   EXPECT_EQ(ringing->hangup_side, "system");
-  EXPECT_EQ(ringing->end_time, "2024-05-01T08:00:10.000Z");
-  EXPECT_EQ(ringing->ring_ms, 10000);
+  // Ended at the last heartbeat (6 s), not at the restart (10 s): the downtime is not counted.
+  EXPECT_EQ(ringing->end_time, "2024-05-01T08:00:06.000Z");
+  EXPECT_EQ(ringing->ring_ms, 6000);
   EXPECT_EQ(ringing->talk_ms, 0);
-  EXPECT_EQ(ringing->total_ms, 10000);
+  EXPECT_EQ(ringing->total_ms, 6000);
 
   auto talking = store->GetCall("talking");
   ASSERT_TRUE(talking.has_value());
@@ -239,10 +243,11 @@ TEST_F(CdrStoreTest, CrashRecoveryClosesOpenCallsAndInterruptsRecordings) {
   EXPECT_EQ(talking->hangup_cause, "crash_recovery");
   EXPECT_EQ(talking->disposition, "answered");  // it had been answered before the crash
   EXPECT_EQ(talking->ring_ms, 2000);
-  EXPECT_EQ(talking->talk_ms, 7000);
+  EXPECT_EQ(talking->talk_ms, 3000);  // answered at 3 s, last alive at 6 s
   auto recordings = store->ListRecordings("talking");
   ASSERT_EQ(recordings.size(), 1u);
   EXPECT_EQ(recordings[0].state, "interrupted");
+  EXPECT_EQ(recordings[0].recovery, "");  // no repairer given: the file was not looked at
 
   auto done = store->GetCall("done");  // closed before the crash: untouched
   ASSERT_TRUE(done.has_value());
@@ -252,6 +257,80 @@ TEST_F(CdrStoreTest, CrashRecoveryClosesOpenCallsAndInterruptsRecordings) {
   auto again = store->RecoverUnfinished(At(20000));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
+}
+
+// The size of a 16-bit stereo 8 kHz WAV body gives its duration; a real file on disk stands
+// for the recording (media/wav_repair.h does the header repair; its tests use libsndfile).
+RecoveredFile InspectRecording(const std::string& path) {
+  RecoveredFile file;
+  std::error_code ec;
+  file.exists = std::filesystem::exists(path, ec);
+  if (!file.exists) return file;
+  auto size = std::filesystem::file_size(path, ec);
+  file.readable = !ec && size >= 44;
+  if (!file.readable) return file;
+  file.size_bytes = static_cast<int64_t>(size);
+  file.duration_ms = static_cast<int64_t>(size - 44) / 4 * 1000 / 8000;
+  return file;
+}
+
+TEST_F(CdrStoreTest, RecoveryEndsCallsAtTheirLastActivityAndMarksRecordings) {
+  const std::string kept = (dir_ / "kept.wav").string();
+  const std::string gone = (dir_ / "gone.wav").string();
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->OpenCall(Start("recorded", 0)).ok());
+    ASSERT_TRUE(store->MarkAnswered("recorded", At(1000), "1002").ok());
+    ASSERT_TRUE(store->AddRecording("recorded", kept, At(1000)).ok());
+    ASSERT_TRUE(store->OpenCall(Start("lost-file", 0)).ok());
+    ASSERT_TRUE(store->MarkAnswered("lost-file", At(2000), "1003").ok());
+    ASSERT_TRUE(store->AddRecording("lost-file", gone, At(2000)).ok());
+    ASSERT_TRUE(store->OpenCall(Start("late", 7500)).ok());  // after the last heartbeat
+    ASSERT_TRUE(store->Heartbeat(At(5000)).ok());
+    ASSERT_TRUE(store->Heartbeat(At(7000)).ok());  // the newest heartbeat wins
+  }
+  // 9 s of stereo audio reached the disk for "recorded": 2 s past the last heartbeat.
+  std::vector<char> body(44 + 9 * 8000 * 4, 0);
+  {
+    std::FILE* out = std::fopen(kept.c_str(), "wb");
+    ASSERT_NE(out, nullptr);
+    ASSERT_EQ(std::fwrite(body.data(), 1, body.size(), out), body.size());
+    std::fclose(out);
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto recovered = store->RecoverUnfinished(At(60000), InspectRecording);  // restart after 60 s
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_EQ(*recovered, 3);
+
+  auto recorded = store->GetCall("recorded");
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_EQ(recorded->hangup_cause, "crash_recovery");
+  EXPECT_EQ(recorded->disposition, "answered");
+  EXPECT_EQ(recorded->end_ms, EpochMs(At(10000)));  // recording start 1 s + 9 s of audio
+  EXPECT_EQ(recorded->talk_ms, 9000);
+  auto recordings = store->ListRecordings("recorded");
+  ASSERT_EQ(recordings.size(), 1u);
+  EXPECT_EQ(recordings[0].state, "interrupted");
+  EXPECT_EQ(recordings[0].recovery, "repaired");
+  EXPECT_EQ(recordings[0].duration_ms, 9000);
+  EXPECT_EQ(recordings[0].size_bytes, static_cast<int64_t>(body.size()));
+  EXPECT_EQ(recordings[0].end_ms, EpochMs(At(10000)));
+
+  auto lost = store->GetCall("lost-file");
+  ASSERT_TRUE(lost.has_value());
+  EXPECT_EQ(lost->talk_ms, 5000);  // answered at 2 s, last heartbeat at 7 s
+  auto lost_recordings = store->ListRecordings("lost-file");
+  ASSERT_EQ(lost_recordings.size(), 1u);
+  EXPECT_EQ(lost_recordings[0].recovery, "missing");
+  EXPECT_FALSE(lost_recordings[0].duration_ms.has_value());
+
+  auto late = store->GetCall("late");  // began after the last heartbeat: no time is invented
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->disposition, "failed");
+  EXPECT_EQ(late->total_ms, 0);
+  EXPECT_EQ(late->end_ms, EpochMs(At(7500)));
 }
 
 TEST_F(CdrStoreTest, MigrationsAreIdempotentOnReopen) {

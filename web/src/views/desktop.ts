@@ -203,6 +203,7 @@ export const desktopView: View = (ctx, root) => {
           call_id: String(ev.call_id ?? ''),
           caller: ev.caller ?? '',
           caller_name: ev.caller_name,
+          caller_verified: ev.caller_verified,
           queue: ev.queue,
           ivr_path: ev.ivr_path,
           wait_ms: ev.wait_ms,
@@ -220,6 +221,7 @@ export const desktopView: View = (ctx, root) => {
           call = {
             call_id: String(ev.call_id ?? ''),
             caller: ev.caller ?? '',
+            caller_verified: ev.caller_verified,
             queue: ev.queue,
             wait_ms: ev.wait_ms,
             data: ev.data ?? {},

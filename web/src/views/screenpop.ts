@@ -12,6 +12,9 @@ export interface OfferedCall {
   call_id: string;
   caller: string;
   caller_name?: string;
+  /** false: the number is not verified (anyone can send it): the customer is a candidate only,
+   * shown without balance or account until the caller authenticates in the IVR. */
+  caller_verified?: boolean;
   queue?: string;
   ivr_path?: string;
   wait_ms?: number;
@@ -49,6 +52,7 @@ export function screenPop(call: OfferedCall | null): HTMLElement {
     ([k]) => !['call_id', 'caller'].includes(k) && !(ambiguous && k.startsWith('customer.') && k !== 'customer.matches'),
   );
   const callerName = ambiguous ? '' : call.caller_name;
+  const unverified = isUnverified(call);
   const customerBox = h('div', { class: 'customer', 'data-testid': 'customer' }, t('common.loading'));
   const el = h(
     'section',
@@ -58,7 +62,13 @@ export function screenPop(call: OfferedCall | null): HTMLElement {
       'dl',
       { class: 'facts' },
       h('dt', null, t('pop.caller')),
-      h('dd', { 'data-testid': 'pop-caller' }, h('strong', null, call.caller), callerName ? ` · ${callerName}` : ''),
+      h(
+        'dd',
+        { 'data-testid': 'pop-caller', 'data-verified': unverified ? 'false' : 'true' },
+        h('strong', null, call.caller),
+        callerName ? ` · ${callerName}` : '',
+        unverified ? h('span', { class: 'badge unverified', 'data-testid': 'pop-unverified', title: t('pop.unverified_hint') }, t('pop.unverified')) : null,
+      ),
       h('dt', null, t('pop.queue')),
       h('dd', { 'data-testid': 'pop-queue' }, call.queue || '–'),
       h('dt', null, t('pop.waited')),
@@ -94,7 +104,7 @@ async function loadCustomer(call: OfferedCall, box: HTMLElement): Promise<void> 
     return;
   }
   if (matches.length === 1) {
-    await showCustomer(matches[0], box, null, call.call_id);
+    await showCustomer(matches[0], box, null, call.call_id, isUnverified(call));
     return;
   }
   // Several customers: a remembered choice, or the account the caller keyed in the IVR
@@ -111,7 +121,7 @@ async function loadCustomer(call: OfferedCall, box: HTMLElement): Promise<void> 
     matches.find((c) => remembered !== null && String(c.id) === remembered) ??
     (account ? matches.find((c) => c.account_number && c.account_number === account) : undefined);
   if (chosen) {
-    await showCustomer(chosen, box, () => pickList(call, matches, box, true), call.call_id);
+    await showCustomer(chosen, box, () => pickList(call, matches, box, true), call.call_id, isUnverified(call));
     return;
   }
   pickList(call, matches, box);
@@ -137,12 +147,12 @@ function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement, clea
               'data-customer-id': c.id,
               onclick: () => {
                 rememberPick(call.call_id, c.id);
-                showCustomer(c, box, () => pickList(call, matches, box, true), call.call_id);
+                showCustomer(c, box, () => pickList(call, matches, box, true), call.call_id, isUnverified(call));
               },
             },
             h('strong', null, c.name),
             c.vip ? h('span', { class: 'badge vip' }, t('cust.vip')) : null,
-            h('span', { class: 'muted' }, ` ${c.account_number || ''} ${(c.tags ?? []).join(', ')}`),
+            h('span', { class: 'muted' }, ` ${isUnverified(call) ? '' : c.account_number || ''} ${(c.tags ?? []).join(', ')}`),
           ),
         ),
       ),
@@ -150,21 +160,35 @@ function pickList(call: OfferedCall, matches: Customer[], box: HTMLElement, clea
   );
 }
 
-async function showCustomer(c: Customer, box: HTMLElement, change: (() => void) | null, currentCallId: string): Promise<void> {
+/** The caller's number is not verified and the caller has not authenticated in the IVR. */
+function isUnverified(call: OfferedCall): boolean {
+  return call.caller_verified === false;
+}
+
+async function showCustomer(c: Customer, box: HTMLElement, change: (() => void) | null, currentCallId: string, unverified = false): Promise<void> {
   const contactsBox = h('div', { class: 'contacts', 'data-testid': 'customer-contacts' }, t('common.loading'));
   replace(
     box,
     h(
       'div',
       { class: 'customer-card', 'data-testid': 'customer-card', 'data-customer-id': c.id },
-      h('h3', { 'data-testid': 'customer-name' }, c.name, c.vip ? h('span', { class: 'badge vip' }, t('cust.vip')) : null),
+      h(
+        'h3',
+        { 'data-testid': 'customer-name' },
+        c.name,
+        c.vip ? h('span', { class: 'badge vip' }, t('cust.vip')) : null,
+        unverified ? h('span', { class: 'badge unverified', 'data-testid': 'customer-unverified' }, t('pop.unverified')) : null,
+      ),
+      unverified ? h('p', { class: 'muted small', 'data-testid': 'customer-unverified-note' }, t('pop.unverified_hint')) : null,
       h(
         'dl',
         { class: 'facts' },
         h('dt', null, t('cust.account')),
-        h('dd', null, c.account_number || '–'),
+        h('dd', { 'data-testid': 'customer-account' }, unverified ? t('pop.hidden') : c.account_number || '–'),
         h('dt', null, t('cust.balance')),
-        h('dd', { class: (c.balance_fen ?? 0) < 0 ? 'neg' : '' }, money(c.balance_fen)),
+        unverified
+          ? h('dd', { 'data-testid': 'customer-balance' }, t('pop.hidden'))
+          : h('dd', { class: (c.balance_fen ?? 0) < 0 ? 'neg' : '', 'data-testid': 'customer-balance' }, money(c.balance_fen)),
         h('dt', null, t('cust.language')),
         h('dd', null, c.language || '–'),
         h('dt', null, t('cust.phones')),
