@@ -31,9 +31,11 @@ def scenario_with_header(t, header):
     return path
 
 
-def offered_call(t, hl, ws, tone, caller, local_ip, keys, what, scenario="uac_call.xml"):
+def offered_call(t, hl, tone, caller, local_ip, keys, what, scenario="uac_call.xml"):
     """Places a call to 100 and returns the call.offered event the agent gets, and the CDR.
-    The agent's phone registers anew for each call (the test outlasts one registration)."""
+    The agent's phone registers anew for each call (the test outlasts one registration), and
+    its CTI socket is opened for the call (the server drops a socket silent for a minute)."""
+    ws = callcenter.cti_socket(t, hl, "1004", "demo1004")
     phone = H.sipp_callee(t, hl, "1004", "uas_answer.xml", timeout_s=120,
                           subs={"MEDIA": H.media_stream_start(tone) + '  <pause milliseconds="1500"/>\n',
                                 "ENDING": "UAS_BYE"})
@@ -47,6 +49,7 @@ def offered_call(t, hl, ws, tone, caller, local_ip, keys, what, scenario="uac_ca
     t.check(phone.wait(10).rc == 0, "%s: the agent's phone answered and hung up" % what)
     ended = ws.recv_json(15, want=lambda m: m.get("type") == "call.ended")
     t.check(ended is not None, "%s: call.ended" % what)
+    ws.close()
     callcenter.wait_state(t, hl, "1004", "ready", timeout=15)  # after wrap-up
     sip_ids = uac.call_ids()
     row = H.wait_until(lambda: [c for c in hl.calls("state = 'closed'") if c["sip_call_id"] in sip_ids], 10)
@@ -60,11 +63,12 @@ def run(t):
     ws = callcenter.cti_socket(t, hl, "1004", "demo1004")
     callcenter.cti_command(t, ws, 1, "ready")
     callcenter.wait_state(t, hl, "1004", "ready")
+    ws.close()
     support = H.media_info("1", lead_ms=2500) + H.media_info("2", lead_ms=2500, first_cseq=11)
 
     print("-- 1. spoofed %s (with P-Asserted-Identity) from an unauthenticated phone" % VIP)
     spoof = scenario_with_header(t, "P-Asserted-Identity: <sip:%s@127.0.0.2>" % VIP)
-    event, row = offered_call(t, hl, ws, tone, VIP, H.LOCAL_IP, support, "spoofed", scenario=spoof)
+    event, row = offered_call(t, hl, tone, VIP, H.LOCAL_IP, support, "spoofed", scenario=spoof)
     data = event.get("data", {})
     print("   offered: caller %s verified %s data %s" % (event.get("caller"), event.get("caller_verified"), data))
     t.check(event.get("caller") == VIP and event.get("caller_verified") is False,
@@ -77,7 +81,7 @@ def run(t):
     t.check(row and row["queue"] == "support", "routed to support, not the vip queue", row)
 
     print("-- 2. %s from the trusted trunk" % VIP)
-    event, row = offered_call(t, hl, ws, tone, VIP, H.TRUNK_IP, support, "trunk")
+    event, row = offered_call(t, hl, tone, VIP, H.TRUNK_IP, support, "trunk")
     data = event.get("data", {})
     t.check(event.get("caller") == VIP and event.get("caller_verified") is True,
             "the pop shows the number verified", event)
@@ -87,7 +91,7 @@ def run(t):
 
     print("-- 3. the trusted trunk asserts the caller with P-Asserted-Identity")
     asserted = scenario_with_header(t, "P-Asserted-Identity: \"Caller\" <sip:%s@%s>" % (VIP, H.TRUNK_IP))
-    event, row = offered_call(t, hl, ws, tone, "anonymous", H.TRUNK_IP, support, "asserted", scenario=asserted)
+    event, row = offered_call(t, hl, tone, "anonymous", H.TRUNK_IP, support, "asserted", scenario=asserted)
     t.check(event.get("caller") == VIP and event.get("caller_verified") is True,
             "the asserted number is the verified caller", event)
     t.check(row and str(row["from_number"]) == VIP and row["queue"] == "vip",
@@ -98,13 +102,12 @@ def run(t):
             H.media_info("6222020001#", lead_ms=3000, gap_ms=150, first_cseq=12) +
             H.media_info("1234#", lead_ms=2500, gap_ms=150, first_cseq=30) +
             H.media_info("2", lead_ms=14000, first_cseq=40))
-    event, row = offered_call(t, hl, ws, tone, "13700137000", H.LOCAL_IP, keys, "PIN")
+    event, row = offered_call(t, hl, tone, "13700137000", H.LOCAL_IP, keys, "PIN")
     data = event.get("data", {})
     t.check(re.search(r"caller verified by account and PIN", hl.log()) is not None,
             "the log says the caller was verified by account and PIN")
     t.check(event.get("caller_verified") is True and data.get("account.balance"),
             "the pop says verified and shows the authenticated account's balance", event)
-    ws.close()
 
 
 H.main(run)
