@@ -39,20 +39,14 @@ class Phone:
         return self.final(wait)
 
     def final(self, wait=2.0):
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                data = self.sock.recv(65535)
-            except (socket.timeout, OSError):
-                return None
-            status = H.status_of(data)
-            if status and status >= 200:
-                return data
-        return None
+        """The first final response that arrives within wait seconds."""
+        return self._first(wait, lambda data: (H.status_of(data) or 0) >= 200)
 
     def incoming(self, wait):
         """The first request (e.g. an INVITE) that arrives within wait seconds."""
+        return self._first(wait, lambda data: not H.status_of(data))
+
+    def _first(self, wait, wanted):
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             self.sock.settimeout(max(0.01, deadline - time.monotonic()))
@@ -60,7 +54,7 @@ class Phone:
                 data = self.sock.recv(65535)
             except (socket.timeout, OSError):
                 return None
-            if not H.status_of(data):
+            if wanted(data):
                 return data
         return None
 
